@@ -1,0 +1,33 @@
+package io.imgpipe.contract;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** A random 128-bit image id, written as 32 lowercase hex digits. Never sequential, never guessable. */
+public record ImageId(String value) {
+
+    private static final Pattern SHAPE = Pattern.compile("[0-9a-f]{32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public ImageId {
+        if (value == null || !SHAPE.matcher(value).matches()) {
+            throw new IllegalArgumentException("an image id is 32 lowercase hex digits");
+        }
+    }
+
+    public static ImageId random() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return new ImageId(HexFormat.of().formatHex(bytes));
+    }
+
+    public static boolean isWellFormed(String candidate) {
+        return candidate != null && SHAPE.matcher(candidate).matches();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

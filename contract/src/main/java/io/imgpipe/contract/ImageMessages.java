@@ -1,0 +1,92 @@
+package io.imgpipe.contract;
+
+import com.rabbitmq.client.AMQP;
+import io.imgpipe.contract.format.ImageFormat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The codec of the {@code images} exchange: builds the three kinds of message and reads them back.
+ * Image bytes travel in the body, everything else in headers.
+ */
+public final class ImageMessages {
+
+    public static final String OCTET_STREAM = "application/octet-stream";
+
+    private ImageMessages() {
+    }
+
+    /** The gateway's upload: the original bytes exactly as received. */
+    public static OutboundMessage submitted(ImageId id, String traceparent, Instant createdAt, ImageFormat format,
+                                            String options, String filename, byte[] original, String replyTo) {
+        Map<String, Object> headers = base(id, traceparent, createdAt);
+        headers.put(Headers.FORMAT, format.key());
+        headers.put(Headers.OPTIONS, options);
+        if (filename != null && !filename.isBlank()) {
+            headers.put(Headers.FILENAME, filename);
+        }
+        AMQP.BasicProperties.Builder props = persistent(id, format.mediaType(), headers);
+        if (replyTo != null) {
+            props.replyTo(replyTo).correlationId(id.value());
+        }
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.submittedKey(format.key()), props.build(), original);
+    }
+
+    /** The transformer's result. The same properties serve the reply to a waiting gateway. */
+    public static OutboundMessage transformed(ImageId id, String traceparent, Instant createdAt, ImageFormat format,
+                                              int width, int height, int sourceWidth, int sourceHeight,
+                                              Instant startedAt, byte[] result) {
+        Map<String, Object> headers = base(id, traceparent, createdAt);
+        headers.put(Headers.FORMAT, format.key());
+        headers.put(Headers.WIDTH, width);
+        headers.put(Headers.HEIGHT, height);
+        headers.put(Headers.SOURCE_WIDTH, sourceWidth);
+        headers.put(Headers.SOURCE_HEIGHT, sourceHeight);
+        headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.transformedKey(format.key()),
+                persistent(id, format.mediaType(), headers).build(), result);
+    }
+
+    /** A transform that cannot succeed: a stable reason code and a sentence for people. */
+    public static OutboundMessage failed(ImageId id, String traceparent, Instant createdAt, String reason,
+                                         String message, Instant startedAt) {
+        Map<String, Object> headers = base(id, traceparent, createdAt);
+        headers.put(Headers.REASON, reason);
+        headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.failedKey(reason),
+                persistent(id, "text/plain; charset=utf-8", headers).build(), message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same message addressed to a reply queue through the default exchange. */
+    public static OutboundMessage replyTo(String replyQueue, OutboundMessage message) {
+        AMQP.BasicProperties props = message.properties().builder().deliveryMode(1).build();
+        return new OutboundMessage("", replyQueue, props, message.body());
+    }
+
+    /** A copy for a redelivery: same message, attempt header set, sent straight to one queue. */
+    public static OutboundMessage retry(String queue, AMQP.BasicProperties properties, byte[] body, int attempt) {
+        Map<String, Object> headers = new HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
+        headers.put(Headers.ATTEMPT, attempt);
+        return new OutboundMessage("", queue, properties.builder().headers(headers).build(), body);
+    }
+
+    private static Map<String, Object> base(ImageId id, String traceparent, Instant createdAt) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Headers.IMAGE_ID, id.value());
+        headers.put(Headers.TRACEPARENT, traceparent);
+        headers.put(Headers.CREATED_AT, createdAt.toEpochMilli());
+        return headers;
+    }
+
+    private static AMQP.BasicProperties.Builder persistent(ImageId id, String contentType, Map<String, Object> headers) {
+        return new AMQP.BasicProperties.Builder()
+                .deliveryMode(2)
+                .contentType(contentType)
+                .messageId(id.value())
+                .timestamp(new java.util.Date())
+                .headers(headers);
+    }
+}

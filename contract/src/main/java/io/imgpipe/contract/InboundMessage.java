@@ -1,0 +1,67 @@
+package io.imgpipe.contract;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed access to a received message of the contract. */
+public record InboundMessage(String routingKey, AMQP.BasicProperties properties, byte[] body, boolean redelivered) {
+
+    public static InboundMessage of(Delivery delivery) {
+        return new InboundMessage(delivery.getEnvelope().getRoutingKey(), delivery.getProperties(), delivery.getBody(),
+                delivery.getEnvelope().isRedeliver());
+    }
+
+    public ImageId imageId() {
+        return new ImageId(string(Headers.IMAGE_ID).orElseThrow(() -> new IllegalArgumentException("no image-id header")));
+    }
+
+    public String traceparent() {
+        return string(Headers.TRACEPARENT).orElse("");
+    }
+
+    public Instant createdAt() {
+        return instant(Headers.CREATED_AT).orElse(Instant.EPOCH);
+    }
+
+    public Optional<Instant> instant(String header) {
+        return number(header).map(Instant::ofEpochMilli);
+    }
+
+    public int integer(String header) {
+        return number(header).map(Long::intValue).orElse(0);
+    }
+
+    public int attempt() {
+        return Math.max(1, integer(Headers.ATTEMPT));
+    }
+
+    public Optional<String> string(String header) {
+        Object value = headers().get(header);
+        return value == null ? Optional.empty() : Optional.of(value.toString());
+    }
+
+    public Optional<Long> number(String header) {
+        Object value = headers().get(header);
+        if (value instanceof Number n) {
+            return Optional.of(n.longValue());
+        }
+        try {
+            return value == null ? Optional.empty() : Optional.of(Long.parseLong(value.toString()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    private Map<String, Object> headers() {
+        return properties.getHeaders() == null ? Map.of() : properties.getHeaders();
+    }
+}

@@ -1,0 +1,121 @@
+package io.imgpipe.contract.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.AMQP;
+import io.imgpipe.contract.InboundMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one consumer base class of every service: manual acknowledgement after {@link #handle} returns (its effect is
+ * committed by then), a bounded number of messages in flight ({@code concurrency}, also the prefetch), handled on
+ * the service's own worker threads.
+ *
+ * <p>When {@link #handle} throws, the failure is treated as transient (database down, broker busy): the message is
+ * put back after a short pause so that it is retried, without spinning. Permanent failures (a bad image) are not
+ * exceptions: the handler records them as outcomes and returns normally.
+ */
+public abstract class MessageConsumer implements AutoCloseable {
+
+    private static final long RETRY_PAUSE_MS = 1_000;
+
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+    private final String queue;
+    private final int concurrency;
+    private final ExecutorService workers;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Channel channel;
+
+    protected MessageConsumer(String queue, int concurrency) {
+        this.queue = queue;
+        this.concurrency = concurrency;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, queue + "-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Handles one message; returns once its effect is durable. Throw to have it retried. */
+    protected abstract void handle(InboundMessage message) throws Exception;
+
+    public void start(Connection connection) throws IOException {
+        Channel ch = connection.createChannel();
+        ch.basicQos(concurrency);
+        ch.basicConsume(queue, false, queue + "-" + ProcessHandle.current().pid() + "-" + System.identityHashCode(this),
+                new DefaultConsumer(ch) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                        inFlight.incrementAndGet();
+                        workers.execute(() -> process(ch, new InboundMessage(envelope.getRoutingKey(), props, body,
+                                envelope.isRedeliver()), envelope.getDeliveryTag()));
+                    }
+                });
+        this.channel = ch;
+        log.info("event=consumer_started queue={} concurrency={}", queue, concurrency);
+    }
+
+    private void process(Channel ch, InboundMessage message, long deliveryTag) {
+        try {
+            handle(message);
+            ch.basicAck(deliveryTag, false);
+        } catch (Exception e) {
+            log.warn("event=handle_failed queue={} image_id={} trace_id={} error=\"{}\" action=requeue",
+                    queue, message.string(io.imgpipe.contract.Headers.IMAGE_ID).orElse("-"),
+                    io.imgpipe.contract.Traceparent.traceId(message.traceparent()), e.toString());
+            pause();
+            try {
+                ch.basicNack(deliveryTag, false, true);
+            } catch (IOException | RuntimeException nackFailed) {
+                // the channel is gone: the broker redelivers the message anyway
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public boolean isConsuming() {
+        Channel ch = channel;
+        return ch != null && ch.isOpen();
+    }
+
+    @Override
+    public void close() {
+        Channel ch = channel;
+        try {
+            if (ch != null && ch.isOpen()) {
+                ch.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // closing anyway
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
