@@ -62,6 +62,11 @@ public final class OptionsParser {
         return new OptionsParser(all);
     }
 
+    /** Every preset by name, as its query string. */
+    public Map<String, String> presets() {
+        return new java.util.TreeMap<>(presets);
+    }
+
     public Set<String> presetNames() {
         return new TreeSet<>(presets.keySet());
     }

@@ -1,0 +1,80 @@
+package io.imgpipe.gateway.live;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * This gateway's own subscription to the activity exchange: a server-named, exclusive, auto-delete queue bound to
+ * every event. It wakes waiting requests and feeds the page's live updates, whichever gateway the upload went to.
+ */
+public final class ActivityFeed implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityFeed.class);
+
+    private final List<Consumer<ActivityEvent>> listeners = new CopyOnWriteArrayList<>();
+    private Channel channel;
+
+    public void addListener(Consumer<ActivityEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public void start(Connection connection) throws IOException {
+        channel = connection.createChannel();
+        String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        channel.queueBind(queue, Topology.ACTIVITY_EXCHANGE, "#");
+        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                ActivityEvent event;
+                try {
+                    event = ActivityEvent.fromJson(body);
+                } catch (UncheckedIOException e) {
+                    LOG.warn("event=ignored reason=not_an_activity_event routing_key={}", envelope.getRoutingKey());
+                    return;
+                }
+                for (Consumer<ActivityEvent> l : listeners) {
+                    try {
+                        l.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.warn("event=listener_failed error=\"{}\"", e.toString());
+                    }
+                }
+            }
+        });
+    }
+
+    /** True when the event means the image now has its result or its failure in the database. */
+    public static boolean isFinished(ActivityEvent e) {
+        Object kind = e.detail().get("kind");
+        return "save2db".equals(e.service()) && "stored".equals(e.event())
+                && ("result".equals(kind) || "failure".equals(kind));
+    }
+
+    public boolean isOpen() {
+        return channel != null && channel.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // closing anyway
+        }
+    }
+}

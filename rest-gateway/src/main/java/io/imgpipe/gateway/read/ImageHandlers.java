@@ -1,0 +1,216 @@
+package io.imgpipe.gateway.read;
+
+import io.imgpipe.contract.ImageId;
+import io.imgpipe.gateway.http.ApiException;
+import io.imgpipe.gateway.http.Json;
+import io.imgpipe.gateway.http.Requests;
+import io.imgpipe.gateway.live.CompletionWaiters;
+import io.imgpipe.gateway.read.ImageQueries.Status;
+import io.imgpipe.gateway.read.ImageQueries.Summary;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The read side of the API: an image, its original, its metadata, its events, the listing. */
+public final class ImageHandlers {
+
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    private final ImageQueries queries;
+    private final CompletionWaiters waiters;
+    private final RecentUploads recent;
+    private final int maxWaitSeconds;
+
+    public ImageHandlers(ImageQueries queries, CompletionWaiters waiters, RecentUploads recent, int maxWaitSeconds) {
+        this.queries = queries;
+        this.waiters = waiters;
+        this.recent = recent;
+        this.maxWaitSeconds = maxWaitSeconds;
+    }
+
+    /** {@code GET /image/{id}}, optionally {@code ?wait=N}. */
+    public HttpHandler image() {
+        return exchange -> {
+            String id = id(exchange);
+            int wait = Requests.seconds("wait", exchange.getQueryParameters().containsKey("wait")
+                    ? exchange.getQueryParameters().get("wait").getFirst() : null, maxWaitSeconds);
+            Optional<Summary> summary = wait > 0 ? awaitFinished(id, wait) : queries.summary(id);
+            Status status = summary.map(Summary::status).orElse(recent.contains(id) ? Status.QUEUED : Status.UNKNOWN);
+            switch (status) {
+                case DONE -> sendResult(exchange, id);
+                case FAILED -> Json.send(exchange, 422, failedBody(summary.get()));
+                case QUEUED, PROCESSING -> {
+                    exchange.getResponseHeaders().put(new HttpString("Retry-After"), "1");
+                    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+                    Json.send(exchange, 202, Json.object("id", id, "status", lower(status), "links", ImageLinks.of(id)));
+                }
+                case UNKNOWN -> throw notFound(id);
+            }
+        };
+    }
+
+    /** {@code GET /image/{id}/original}: the exact bytes uploaded. */
+    public HttpHandler original() {
+        return exchange -> {
+            String id = id(exchange);
+            ImageQueries.Stored stored = queries.original(id).orElseThrow(() -> recent.contains(id)
+                    ? new ApiException(404, "not_stored_yet", "the original is being stored; retry in a moment")
+                    : notFound(id));
+            sendBytes(exchange, ImageLinks.originalEtag(id), stored, "original-" + id);
+        };
+    }
+
+    /** {@code GET /image/{id}/meta}. */
+    public HttpHandler meta() {
+        return exchange -> {
+            String id = id(exchange);
+            Summary s = queries.summary(id).orElseThrow(() -> notFound(id));
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+            Json.send(exchange, 200, describe(s));
+        };
+    }
+
+    /** {@code GET /image/{id}/events}: the activity timeline kept by the logger. */
+    public HttpHandler events() {
+        return exchange -> {
+            String id = id(exchange);
+            List<ImageQueries.Event> events = queries.events(id);
+            if (events.isEmpty() && queries.summary(id).isEmpty()) {
+                throw notFound(id);
+            }
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+            Json.send(exchange, 200, Json.object("id", id, "events", events));
+        };
+    }
+
+    /** {@code GET /images?status=&limit=&before=}: newest first, keyset-paged. */
+    public HttpHandler list() {
+        return exchange -> {
+            Map<String, List<String>> q = Requests.query(exchange);
+            String status = first(q, "status", "all");
+            if (!List.of("all", "done", "failed", "pending").contains(status)) {
+                throw new ApiException(400, "bad_option", "status must be one of all, done, failed, pending");
+            }
+            int limit;
+            try {
+                limit = Integer.parseInt(first(q, "limit", "20"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 100) {
+                throw new ApiException(400, "bad_option", "limit must be an integer from 1 to 100");
+            }
+            ImageQueries.Page page;
+            try {
+                page = queries.list(status, limit, first(q, "before", null));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "bad_option", e.getMessage());
+            }
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+            Json.send(exchange, 200, Json.object("items", page.items().stream().map(ImageHandlers::describe).toList(),
+                    "next", page.next()));
+        };
+    }
+
+    private Optional<Summary> awaitFinished(String id, int wait) throws SQLException, InterruptedException {
+        CompletableFuture<Void> finished = waiters.register(id);
+        try {
+            Optional<Summary> now = queries.summary(id);
+            if (now.isPresent() && (now.get().status() == Status.DONE || now.get().status() == Status.FAILED)) {
+                return now;
+            }
+            try {
+                finished.get(wait, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return queries.summary(id);
+            }
+            return queries.summary(id);
+        } finally {
+            waiters.unregister(id, finished);
+        }
+    }
+
+    private void sendResult(HttpServerExchange exchange, String id) throws SQLException {
+        ImageQueries.Stored stored = queries.result(id).orElseThrow(() -> notFound(id));
+        sendBytes(exchange, ImageLinks.etag(id), stored, id);
+    }
+
+    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
+        exchange.getResponseHeaders().put(Headers.ETAG, etag);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, IMMUTABLE);
+        String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
+            exchange.setStatusCode(304);
+            exchange.endExchange();
+            return;
+        }
+        String extension = io.imgpipe.contract.format.ImageFormat.fromKey(stored.format())
+                .map(io.imgpipe.contract.format.ImageFormat::extension).orElse("bin");
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.contentType());
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "inline; filename=\"" + name + "." + extension + "\"");
+        exchange.getResponseSender().send(ByteBuffer.wrap(stored.bytes()));
+    }
+
+    static Map<String, Object> describe(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("status", lower(s.status()));
+        m.put("createdAt", s.timestamps().accepted());
+        m.put("filename", s.filename());
+        m.put("options", s.options() == null ? Map.of()
+                : io.imgpipe.contract.options.OptionsParser.parseQuery(s.options()).entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0), (a, b) -> a,
+                        LinkedHashMap::new)));
+        m.put("original", part(s.original()));
+        m.put("result", part(s.result()));
+        m.put("failure", s.failureReason() == null ? null
+                : Json.object("reason", s.failureReason(), "message", s.failureMessage()));
+        m.put("timestamps", s.timestamps());
+        m.put("links", ImageLinks.of(s.id()));
+        return m;
+    }
+
+    private static Map<String, Object> part(ImageQueries.Part p) {
+        return p == null ? null : Json.object("format", p.format(), "contentType", p.contentType(),
+                "width", p.width(), "height", p.height(), "bytes", p.bytes());
+    }
+
+    private static Map<String, Object> failedBody(Summary s) {
+        return Json.object("id", s.id(), "status", "failed", "error", s.failureReason(), "message", s.failureMessage(),
+                "links", ImageLinks.of(s.id()));
+    }
+
+    private static String id(HttpServerExchange exchange) {
+        String id = Requests.path(exchange, "id");
+        if (!ImageId.isWellFormed(id)) {
+            throw new ApiException(400, "bad_id", "an image id is 32 lowercase hex digits");
+        }
+        return id;
+    }
+
+    private static ApiException notFound(String id) {
+        return new ApiException(404, "not_found", "no image with id " + id);
+    }
+
+    private static String first(Map<String, List<String>> q, String name, String fallback) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() ? fallback : v.get(0);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

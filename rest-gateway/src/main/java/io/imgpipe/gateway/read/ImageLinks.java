@@ -1,0 +1,33 @@
+package io.imgpipe.gateway.read;
+
+import java.util.Map;
+
+/** The links of an image, the same in every answer. */
+public final class ImageLinks {
+
+    private ImageLinks() {
+    }
+
+    public static String self(String id) {
+        return "/image/" + id;
+    }
+
+    public static Map<String, String> of(String id) {
+        return io.imgpipe.gateway.http.Json.object(
+                "self", self(id),
+                "original", self(id) + "/original",
+                "meta", self(id) + "/meta",
+                "events", self(id) + "/events").entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue(),
+                        (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    /** Results and originals never change once stored, so the id is a strong validator. */
+    public static String etag(String id) {
+        return "\"" + id + "\"";
+    }
+
+    public static String originalEtag(String id) {
+        return "\"" + id + "-o\"";
+    }
+}

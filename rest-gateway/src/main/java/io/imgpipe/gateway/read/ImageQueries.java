@@ -1,0 +1,217 @@
+package io.imgpipe.gateway.read;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's read-only view of PostgreSQL. The gateway never writes: save2db is the single writer of images and
+ * the logger of activity events, so the gateway answers from the same rows they committed, with connections opened
+ * read-only, by primary key (or the newest-first index for listings).
+ */
+public final class ImageQueries {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DataSource dataSource;
+
+    public ImageQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public enum Status { QUEUED, PROCESSING, DONE, FAILED, UNKNOWN }
+
+    /** What is known about an image without its bytes. */
+    public record Summary(String id, Status status, String filename, String options,
+                          Part original, Part result, String failureReason, String failureMessage,
+                          Timestamps timestamps) {
+    }
+
+    public record Part(String format, String contentType, Integer width, Integer height, int bytes) {
+    }
+
+    public record Timestamps(Long accepted, Long originalStored, Long transformStarted, Long transformed,
+                             Long resultStored, Long failed) {
+    }
+
+    public record Stored(byte[] bytes, String contentType, String format) {
+    }
+
+    public record Event(String service, String event, long at, Map<String, Object> detail) {
+    }
+
+    public record Page(List<Summary> items, String next) {
+    }
+
+    private static final String SUMMARY = """
+            SELECT k.id, o.filename, o.options, o.format AS o_format, o.content_type AS o_type, o.byte_size AS o_size,
+                   o.accepted_at, o.stored_at AS o_stored,
+                   r.format AS r_format, r.content_type AS r_type, r.byte_size AS r_size, r.width, r.height,
+                   r.source_width, r.source_height, r.started_at AS r_started, r.transformed_at, r.stored_at AS r_stored,
+                   f.reason, f.message, f.started_at AS f_started, f.failed_at,
+                   (SELECT min(a.at) FROM activity_events a
+                     WHERE a.image_id = k.id AND a.service = 'transformer' AND a.event = 'started') AS a_started
+              FROM %s
+              LEFT JOIN originals o ON o.image_id = k.id
+              LEFT JOIN results r ON r.image_id = k.id
+              LEFT JOIN failures f ON f.image_id = k.id
+            """;
+
+    public Optional<Summary> summary(String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(SUMMARY.formatted("(SELECT ?::text AS id) k"))) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Summary s = summaryOf(rs);
+                return s.status() == Status.UNKNOWN ? Optional.empty() : Optional.of(s);
+            }
+        }
+    }
+
+    /** Newest first; {@code before} is the cursor of the previous page's {@code next}. */
+    public Page list(String status, int limit, String before) throws SQLException {
+        String filter = switch (status) {
+            case "done" -> " AND EXISTS (SELECT 1 FROM results x WHERE x.image_id = o2.image_id)";
+            case "failed" -> " AND EXISTS (SELECT 1 FROM failures x WHERE x.image_id = o2.image_id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM results x WHERE x.image_id = o2.image_id)";
+            case "pending" -> " AND NOT EXISTS (SELECT 1 FROM results x WHERE x.image_id = o2.image_id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.image_id = o2.image_id)";
+            default -> "";
+        };
+        Cursor cursor = Cursor.parse(before);
+        String keys = "(SELECT o2.image_id AS id, o2.accepted_at AS sort_at FROM originals o2 WHERE "
+                + "(o2.accepted_at, o2.image_id) < (?, ?)" + filter
+                + " ORDER BY o2.accepted_at DESC, o2.image_id DESC LIMIT ?) k";
+        List<Summary> items = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(SUMMARY.formatted(keys) + " ORDER BY k.sort_at DESC, k.id DESC")) {
+            ps.setTimestamp(1, cursor.at());
+            ps.setString(2, cursor.id());
+            ps.setInt(3, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(summaryOf(rs));
+                }
+            }
+        }
+        String next = null;
+        if (items.size() > limit) {
+            items = new ArrayList<>(items.subList(0, limit));
+            Summary last = items.get(limit - 1);
+            next = new Cursor(new Timestamp(last.timestamps().accepted()), last.id()).format();
+        }
+        return new Page(items, next);
+    }
+
+    public Optional<Stored> result(String id) throws SQLException {
+        return bytes("SELECT bytes, content_type, format FROM results WHERE image_id = ?", id);
+    }
+
+    public Optional<Stored> original(String id) throws SQLException {
+        return bytes("SELECT bytes, content_type, format FROM originals WHERE image_id = ?", id);
+    }
+
+    public List<Event> events(String id) throws SQLException {
+        List<Event> events = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT service, event, at, detail::text FROM activity_events WHERE image_id = ? ORDER BY at, id")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new Event(rs.getString(1), rs.getString(2), rs.getTimestamp(3).getTime(),
+                            detail(rs.getString(4))));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** True when a trivial query answers: the readiness check. */
+    public boolean reachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Optional<Stored> bytes(String sql, String id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Stored(rs.getBytes(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static Summary summaryOf(ResultSet rs) throws SQLException {
+        boolean hasOriginal = rs.getString("o_format") != null;
+        boolean hasResult = rs.getString("r_format") != null;
+        boolean hasFailure = rs.getString("reason") != null;
+        Timestamp aStarted = rs.getTimestamp("a_started");
+        Timestamp rStarted = rs.getTimestamp("r_started");
+        Timestamp fStarted = rs.getTimestamp("f_started");
+        Status status = hasResult ? Status.DONE : hasFailure ? Status.FAILED
+                : aStarted != null ? Status.PROCESSING : hasOriginal ? Status.QUEUED : Status.UNKNOWN;
+        Integer sourceWidth = hasResult ? rs.getInt("source_width") : null;
+        Integer sourceHeight = hasResult ? rs.getInt("source_height") : null;
+        Part original = hasOriginal ? new Part(rs.getString("o_format"), rs.getString("o_type"), sourceWidth,
+                sourceHeight, rs.getInt("o_size")) : null;
+        Part result = hasResult ? new Part(rs.getString("r_format"), rs.getString("r_type"), rs.getInt("width"),
+                rs.getInt("height"), rs.getInt("r_size")) : null;
+        Timestamps ts = new Timestamps(millis(rs.getTimestamp("accepted_at")), millis(rs.getTimestamp("o_stored")),
+                millis(rStarted != null ? rStarted : fStarted != null ? fStarted : aStarted),
+                millis(rs.getTimestamp("transformed_at")), millis(rs.getTimestamp("r_stored")),
+                millis(rs.getTimestamp("failed_at")));
+        return new Summary(rs.getString("id"), status, rs.getString("filename"), rs.getString("options"), original,
+                result, hasResult ? null : rs.getString("reason"), hasResult ? null : rs.getString("message"), ts);
+    }
+
+    private static Long millis(Timestamp t) {
+        return t == null ? null : t.getTime();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detail(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, LinkedHashMap.class);
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** Keyset pagination position: {@code <epoch millis>-<id>} of the last item shown. */
+    record Cursor(Timestamp at, String id) {
+
+        static Cursor parse(String raw) {
+            if (raw == null || raw.isBlank()) {
+                return new Cursor(Timestamp.valueOf("9999-12-31 00:00:00"), "~");
+            }
+            int dash = raw.indexOf('-');
+            try {
+                if (dash > 0 && io.imgpipe.contract.ImageId.isWellFormed(raw.substring(dash + 1))) {
+                    return new Cursor(new Timestamp(Long.parseLong(raw.substring(0, dash))), raw.substring(dash + 1));
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("before must be the 'next' value of a previous page");
+        }
+
+        String format() {
+            return at.getTime() + "-" + id;
+        }
+    }
+}

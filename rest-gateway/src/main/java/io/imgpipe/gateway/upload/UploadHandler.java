@@ -1,0 +1,172 @@
+package io.imgpipe.gateway.upload;
+
+import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.Headers;
+import io.imgpipe.contract.ImageId;
+import io.imgpipe.contract.ImageMessages;
+import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.Topology;
+import io.imgpipe.contract.Traceparent;
+import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.options.BadOptionException;
+import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.gateway.http.ApiException;
+import io.imgpipe.gateway.http.Json;
+import io.imgpipe.gateway.http.Requests;
+import io.imgpipe.gateway.read.ImageLinks;
+import io.imgpipe.gateway.read.RecentUploads;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /image}: validate, sniff, publish with a publisher confirm, and answer 202 only once the broker has
+ * the upload. With {@code Prefer: wait=N} it also waits on its own reply queue and answers 201 with the result.
+ */
+public final class UploadHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadHandler.class);
+    private static final long CONFIRM_TIMEOUT_SECONDS = 10;
+
+    private final ServiceRuntime runtime;
+    private final UploadReader reader;
+    private final OptionsParser options;
+    private final QueueDepth queueDepth;
+    private final ReplyQueues replies;
+    private final RecentUploads recent;
+    private final UploadAuth auth;
+    private final int maxWaitSeconds;
+    private final Timer acceptTimer;
+    private final DistributionSummary uploadBytes;
+
+    public UploadHandler(ServiceRuntime runtime, UploadReader reader, OptionsParser options, QueueDepth queueDepth,
+                         ReplyQueues replies, RecentUploads recent, UploadAuth auth, int maxWaitSeconds) {
+        this.runtime = runtime;
+        this.reader = reader;
+        this.options = options;
+        this.queueDepth = queueDepth;
+        this.replies = replies;
+        this.recent = recent;
+        this.auth = auth;
+        this.maxWaitSeconds = maxWaitSeconds;
+        this.acceptTimer = Timer.builder("imgpipe.gateway.accept").description("Upload received to 202 sent")
+                .publishPercentileHistogram().register(runtime.registry());
+        this.uploadBytes = DistributionSummary.builder("imgpipe.gateway.upload.bytes").baseUnit("bytes")
+                .register(runtime.registry());
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        long t0 = System.nanoTime();
+        auth.check(exchange);
+        TransformOptions requested;
+        try {
+            requested = options.parse(Requests.query(exchange));
+        } catch (BadOptionException e) {
+            throw new ApiException(400, "bad_option", e.getMessage());
+        }
+        int wait = Requests.preferWait(exchange, maxWaitSeconds);
+        if (queueDepth.overloaded()) {
+            outcome("overloaded");
+            throw new ApiException(503, "overloaded", "too many images are waiting (" + queueDepth.depth()
+                    + " queued); retry later", 5);
+        }
+        Upload upload = reader.read(exchange);
+        ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
+            outcome("unsupported_format");
+            return new ApiException(415, "unsupported_format",
+                    "not an image this service reads; send JPEG, PNG, GIF, WebP, BMP or TIFF");
+        });
+        uploadBytes.record(upload.bytes().length);
+
+        ImageId id = ImageId.random();
+        String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(Headers.TRACEPARENT));
+        Instant now = Instant.now();
+        try (ReplyQueues.Reply reply = wait > 0 ? replies.open() : null) {
+            var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
+                    upload.bytes(), reply == null ? null : reply.queue());
+            confirm(id, message);
+            recent.accepted(id.value());
+            runtime.activity(ActivityEvent.now(id, "gateway", "accepted", trace, Map.of(
+                    "format", format.key(), "bytes", upload.bytes().length, "options", requested.asMap(),
+                    "filename", upload.filename() == null ? "" : upload.filename())));
+            acceptTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            outcome("accepted");
+            LOG.info("event=accepted image_id={} trace_id={} format={} bytes={} wait={}", id, Traceparent.traceId(trace),
+                    format.key(), upload.bytes().length, wait);
+            exchange.getResponseHeaders().put(io.undertow.util.Headers.LOCATION, ImageLinks.self(id.value()));
+            exchange.getResponseHeaders().put(new HttpString("traceparent"), trace);
+            if (reply != null) {
+                exchange.getResponseHeaders().put(new HttpString("Preference-Applied"), "wait=" + wait);
+                InboundMessage result = awaitReply(reply, wait);
+                if (result != null) {
+                    answerWithResult(exchange, id, result);
+                    return;
+                }
+            }
+            Json.send(exchange, 202, Json.object("id", id.value(), "status", "queued", "links", ImageLinks.of(id.value())));
+        }
+    }
+
+    private void confirm(ImageId id, io.imgpipe.contract.OutboundMessage message) {
+        try {
+            runtime.publisher().publish(message).get(CONFIRM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            outcome("unavailable");
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.warn("event=publish_failed image_id={} error=\"{}\"", id, cause.toString());
+            throw new ApiException(503, "unavailable", "the upload could not be handed to the broker; retry", 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "unavailable", "the gateway is shutting down; retry", 2);
+        }
+    }
+
+    private static InboundMessage awaitReply(ReplyQueues.Reply reply, int wait) throws InterruptedException {
+        try {
+            return reply.future().get(wait, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        }
+    }
+
+    private static void answerWithResult(HttpServerExchange exchange, ImageId id, InboundMessage result) {
+        if (result.routingKey().startsWith(Topology.FAILED_PREFIX) || result.string(Headers.REASON).isPresent()) {
+            Json.send(exchange, 422, Json.object("id", id.value(), "status", "failed",
+                    "error", result.string(Headers.REASON).orElse("failed"), "message", result.bodyText(),
+                    "links", ImageLinks.of(id.value())));
+            return;
+        }
+        String format = result.string(Headers.FORMAT).orElse("");
+        if (Requests.acceptsJsonOnly(exchange)) {
+            Json.send(exchange, 201, Json.object("id", id.value(), "status", "done",
+                    "result", Json.object("format", format, "width", result.integer(Headers.WIDTH),
+                            "height", result.integer(Headers.HEIGHT), "bytes", result.body().length),
+                    "links", ImageLinks.of(id.value())));
+            return;
+        }
+        exchange.setStatusCode(201);
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
+                ImageFormat.fromKey(format).map(ImageFormat::mediaType).orElse("application/octet-stream"));
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.ETAG, ImageLinks.etag(id.value()));
+        exchange.getResponseSender().send(ByteBuffer.wrap(result.body()));
+    }
+
+    private void outcome(String outcome) {
+        Counter.builder("imgpipe.gateway.uploads").tag("outcome", outcome).register(runtime.registry()).increment();
+    }
+}

@@ -1,0 +1,94 @@
+package io.imgpipe.save2db;
+
+import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.Headers;
+import io.imgpipe.contract.ImageId;
+import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.Topology;
+import io.imgpipe.contract.amqp.MessageConsumer;
+import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes the {@code save2db} queue: originals, results and failures. Acknowledges only after the insert is
+ * committed (autocommit) and the {@code save2db.stored} event is confirmed by the broker.
+ */
+final class StoreConsumer extends MessageConsumer {
+
+    static final String SERVICE = "save2db";
+
+    private final ImageArchive archive;
+    private final ServiceRuntime runtime;
+    private final Timer storeTimer;
+
+    StoreConsumer(ImageArchive archive, ServiceRuntime runtime, int threads) {
+        super(Topology.SAVE2DB_QUEUE, threads);
+        this.archive = archive;
+        this.runtime = runtime;
+        this.storeTimer = Timer.builder("imgpipe.save2db.store").description("Time to store one message")
+                .publishPercentileHistogram().register(runtime.registry());
+    }
+
+    @Override
+    protected void handle(InboundMessage m) throws Exception {
+        ImageId id;
+        try {
+            id = m.imageId();
+        } catch (IllegalArgumentException e) {
+            log.error("event=discarded reason=no_image_id routing_key={}", m.routingKey());
+            return;
+        }
+        long start = System.nanoTime();
+        String kind;
+        boolean fresh;
+        Map<String, Object> detail;
+        String key = m.routingKey();
+        if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
+            kind = "original";
+            String format = m.string(Headers.FORMAT).orElse("unknown");
+            fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
+                    m.string(Headers.FILENAME).orElse(null), m.string(Headers.OPTIONS).orElse(""), m.traceparent(),
+                    m.createdAt()));
+            detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
+        } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
+            kind = "result";
+            String format = m.string(Headers.FORMAT).orElse("unknown");
+            Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
+            fresh = archive.store(new ImageArchive.Result(id.value(), format, mediaType(format), m.body(),
+                    m.integer(Headers.WIDTH), m.integer(Headers.HEIGHT), m.integer(Headers.SOURCE_WIDTH),
+                    m.integer(Headers.SOURCE_HEIGHT), startedAt, timestampOf(m)));
+            detail = Map.of("kind", kind, "format", format, "bytes", m.body().length,
+                    "width", m.integer(Headers.WIDTH), "height", m.integer(Headers.HEIGHT));
+        } else if (key.startsWith(Topology.FAILED_PREFIX)) {
+            kind = "failure";
+            String reason = m.string(Headers.REASON).orElse(key.substring(Topology.FAILED_PREFIX.length()));
+            Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
+            fresh = archive.store(new ImageArchive.Failure(id.value(), reason, m.bodyText(), startedAt, timestampOf(m)));
+            detail = Map.of("kind", kind, "reason", reason, "message", m.bodyText());
+        } else {
+            log.error("event=discarded reason=unknown_routing_key routing_key={} image_id={}", key, id);
+            return;
+        }
+        storeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        Counter.builder("imgpipe.save2db.messages").tag("kind", kind).tag("outcome", fresh ? "stored" : "duplicate")
+                .register(runtime.registry()).increment();
+        log.info("event=stored kind={} image_id={} trace_id={} duplicate={}", kind, id,
+                io.imgpipe.contract.Traceparent.traceId(m.traceparent()), !fresh);
+        // Announce even a duplicate: the first announcement may have been lost with a crash.
+        runtime.activity(ActivityEvent.now(id, SERVICE, "stored", m.traceparent(), detail)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static Instant timestampOf(InboundMessage m) {
+        return m.properties().getTimestamp() == null ? Instant.now() : m.properties().getTimestamp().toInstant();
+    }
+
+    private static String mediaType(String format) {
+        return ImageFormat.fromKey(format).map(ImageFormat::mediaType).orElse("application/octet-stream");
+    }
+}

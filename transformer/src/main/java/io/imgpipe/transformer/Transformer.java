@@ -1,0 +1,32 @@
+package io.imgpipe.transformer;
+
+import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.transformer.engine.ImageEngine;
+import io.imgpipe.transformer.worker.TransformJobConsumer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+
+/** The running transformer service: competing consumers of the {@code transformer} queue. */
+public final class Transformer implements AutoCloseable {
+
+    private final ServiceRuntime runtime;
+
+    private Transformer(ServiceRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public static Transformer start(Config config, PrometheusMeterRegistry registry) throws IOException {
+        ServiceRuntime runtime = ServiceRuntime.connect(TransformJobConsumer.SERVICE, config.infra(), registry);
+        TransformJobConsumer consumer = runtime.closeOnExit(new TransformJobConsumer(new ImageEngine(config.limits()),
+                runtime, config.threads(), config.maxAttempts()));
+        consumer.start(runtime.connection());
+        runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
+        return new Transformer(runtime);
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
