@@ -15,6 +15,7 @@ public final class Headers {
     public static final String SOURCE_WIDTH = "source-width";
     public static final String SOURCE_HEIGHT = "source-height";
     public static final String STARTED_AT = "started-at";
+    public static final String FINISHED_AT = "finished-at";
     public static final String REASON = "reason";
     public static final String MESSAGE = "message";
     public static final String ATTEMPT = "attempt";

@@ -46,6 +46,7 @@ public final class ImageMessages {
         headers.put(Headers.SOURCE_WIDTH, sourceWidth);
         headers.put(Headers.SOURCE_HEIGHT, sourceHeight);
         headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
+        headers.put(Headers.FINISHED_AT, System.currentTimeMillis());
         return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.transformedKey(format.key()),
                 persistent(id, format.mediaType(), headers).build(), result);
     }
@@ -56,6 +57,7 @@ public final class ImageMessages {
         Map<String, Object> headers = base(id, traceparent, createdAt);
         headers.put(Headers.REASON, reason);
         headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
+        headers.put(Headers.FINISHED_AT, System.currentTimeMillis());
         return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.failedKey(reason),
                 persistent(id, "text/plain; charset=utf-8", headers).build(), message.getBytes(StandardCharsets.UTF_8));
     }

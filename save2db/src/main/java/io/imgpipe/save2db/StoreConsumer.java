@@ -62,14 +62,14 @@ final class StoreConsumer extends MessageConsumer {
             Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
             fresh = archive.store(new ImageArchive.Result(id.value(), format, mediaType(format), m.body(),
                     m.integer(Headers.WIDTH), m.integer(Headers.HEIGHT), m.integer(Headers.SOURCE_WIDTH),
-                    m.integer(Headers.SOURCE_HEIGHT), startedAt, timestampOf(m)));
+                    m.integer(Headers.SOURCE_HEIGHT), startedAt, finishedAt(m)));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length,
                     "width", m.integer(Headers.WIDTH), "height", m.integer(Headers.HEIGHT));
         } else if (key.startsWith(Topology.FAILED_PREFIX)) {
             kind = "failure";
             String reason = m.string(Headers.REASON).orElse(key.substring(Topology.FAILED_PREFIX.length()));
             Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
-            fresh = archive.store(new ImageArchive.Failure(id.value(), reason, m.bodyText(), startedAt, timestampOf(m)));
+            fresh = archive.store(new ImageArchive.Failure(id.value(), reason, m.bodyText(), startedAt, finishedAt(m)));
             detail = Map.of("kind", kind, "reason", reason, "message", m.bodyText());
         } else {
             log.error("event=discarded reason=unknown_routing_key routing_key={} image_id={}", key, id);
@@ -84,8 +84,8 @@ final class StoreConsumer extends MessageConsumer {
         runtime.activity(ActivityEvent.now(id, SERVICE, "stored", m.traceparent(), detail)).get(30, TimeUnit.SECONDS);
     }
 
-    private static Instant timestampOf(InboundMessage m) {
-        return m.properties().getTimestamp() == null ? Instant.now() : m.properties().getTimestamp().toInstant();
+    private static Instant finishedAt(InboundMessage m) {
+        return m.instant(Headers.FINISHED_AT).orElseGet(Instant::now);
     }
 
     private static String mediaType(String format) {

@@ -26,7 +26,11 @@ public final class Requests {
     }
 
     public static String path(HttpServerExchange exchange, String name) {
+        // The router puts path parameters among the query parameters.
         Deque<String> v = exchange.getPathParameters().get(name);
+        if (v == null || v.isEmpty()) {
+            v = exchange.getQueryParameters().get(name);
+        }
         return v == null || v.isEmpty() ? null : v.getFirst();
     }
 

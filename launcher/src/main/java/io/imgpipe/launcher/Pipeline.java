@@ -1,0 +1,116 @@
+package io.imgpipe.launcher;
+
+import io.imgpipe.contract.runtime.Env;
+import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.gateway.Gateway;
+import io.imgpipe.logger.ActivityLogger;
+import io.imgpipe.save2db.Save2db;
+import io.imgpipe.transformer.Transformer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole pipeline in one JVM: the broker and database (embedded unless {@code IMGPIPE_AMQP_URI} /
+ * {@code IMGPIPE_JDBC_URL} point elsewhere), then save2db, the logger, a transformer and a gateway, sharing one
+ * metrics registry that the gateway serves.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private Gateway gateway;
+    private String infrastructure;
+
+    private Pipeline() {
+    }
+
+    /**
+     * @param settings {@code IMGPIPE_*} settings; {@code IMGPIPE_DATA_DIR} keeps the embedded database's files
+     *                 (none: a throw-away directory)
+     */
+    public static Pipeline start(Map<String, String> settings) throws Exception {
+        Pipeline p = new Pipeline();
+        try {
+            p.startAll(settings);
+            return p;
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>(settings);
+        Env given = new Env(settings);
+        String broker;
+        if (given.isSet(Env.AMQP_URI)) {
+            broker = "external AMQP broker " + io.imgpipe.contract.amqp.AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
+        } else {
+            EmbeddedBroker embedded = own(EmbeddedBroker.start());
+            env.put(Env.AMQP_URI, embedded.amqpUri());
+            broker = "embedded Qpid Broker-J at " + embedded.amqpUri().replace("guest:guest@", "");
+        }
+        String database;
+        if (given.isSet(Env.JDBC_URL)) {
+            database = "external PostgreSQL " + given.string(Env.JDBC_URL, "");
+        } else {
+            Optional<Path> dataDir = Optional.ofNullable(given.string("IMGPIPE_DATA_DIR", null)).map(Path::of);
+            EmbeddedDatabase embedded = own(EmbeddedDatabase.start(dataDir));
+            env.put(Env.JDBC_URL, embedded.jdbcUrl());
+            env.put(Env.DB_USER, "postgres");
+            env.put(Env.DB_PASSWORD, "");
+            database = "embedded PostgreSQL at " + embedded.jdbcUrl();
+        }
+        infrastructure = broker + " and " + database;
+        LOG.info("event=infrastructure broker=\"{}\" database=\"{}\"", broker, database);
+
+        PrometheusMeterRegistry registry = ServiceRuntime.newRegistry();
+        Map<String, String> workers = new HashMap<>(env);
+        workers.put(Env.ADMIN_PORT, "-1"); // the gateway serves the shared registry
+        Env workerEnv = new Env(workers);
+        own(Save2db.start(io.imgpipe.save2db.Config.fromEnv(workerEnv), registry));
+        own(ActivityLogger.start(io.imgpipe.logger.Config.fromEnv(workerEnv), registry));
+        own(Transformer.start(io.imgpipe.transformer.Config.fromEnv(workerEnv), registry));
+        gateway = own(Gateway.start(io.imgpipe.gateway.Config.fromEnv(new Env(env)), registry));
+    }
+
+    private <T extends AutoCloseable> T own(T part) {
+        parts.push(part);
+        return part;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + gateway.port() + "/");
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    /** Which broker and database this pipeline runs on, for logs. */
+    public String infrastructure() {
+        return infrastructure;
+    }
+
+    @Override
+    public void close() {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("event=stop_failed part={} error=\"{}\"", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
