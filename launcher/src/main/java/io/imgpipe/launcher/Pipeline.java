@@ -27,6 +27,9 @@ public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
+    /** {@code IMGPIPE_SERVICES}: which workers run beside the gateway (default all). */
+    public static final String ALL_SERVICES = "save2db,logger,transformer";
+
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private Gateway gateway;
     private String infrastructure;
@@ -78,9 +81,16 @@ public final class Pipeline implements AutoCloseable {
         Map<String, String> workers = new HashMap<>(env);
         workers.put(Env.ADMIN_PORT, "-1"); // the gateway serves the shared registry
         Env workerEnv = new Env(workers);
-        own(Save2db.start(io.imgpipe.save2db.Config.fromEnv(workerEnv), registry));
-        own(ActivityLogger.start(io.imgpipe.logger.Config.fromEnv(workerEnv), registry));
-        own(Transformer.start(io.imgpipe.transformer.Config.fromEnv(workerEnv), registry));
+        java.util.Set<String> services = java.util.Set.of(given.string("IMGPIPE_SERVICES", ALL_SERVICES).split("\\s*,\\s*"));
+        if (services.contains("save2db")) {
+            own(Save2db.start(io.imgpipe.save2db.Config.fromEnv(workerEnv), registry));
+        }
+        if (services.contains("logger")) {
+            own(ActivityLogger.start(io.imgpipe.logger.Config.fromEnv(workerEnv), registry));
+        }
+        if (services.contains("transformer")) {
+            own(Transformer.start(io.imgpipe.transformer.Config.fromEnv(workerEnv), registry));
+        }
         gateway = own(Gateway.start(io.imgpipe.gateway.Config.fromEnv(new Env(env)), registry));
     }
 

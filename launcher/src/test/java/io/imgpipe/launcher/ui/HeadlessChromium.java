@@ -43,54 +43,52 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterTestExec
     private static final String CHROMIUM = System.getProperty("imgpipe.ui.chromium", "/usr/bin/chromium");
     private static final String CHROMEDRIVER = System.getProperty("imgpipe.ui.chromedriver", "/usr/bin/chromedriver");
 
-    private final int width;
-    private final int height;
-    private final boolean phone;
     private ChromeDriver driver;
     private Path profile;
     private String testName;
     private int shot;
 
-    private HeadlessChromium(int width, int height, boolean phone) {
-        this.width = width;
-        this.height = height;
-        this.phone = phone;
-    }
-
-    /** A desktop window. */
-    public static HeadlessChromium desktop(int width, int height) {
-        return new HeadlessChromium(width, height, false);
+    /** A desktop browser whose viewport is this size. */
+    public ChromeDriver desktop(int width, int height) throws IOException {
+        return start(width, height, false);
     }
 
     /** A phone: mobile viewport rules (the page's meta viewport counts), touch, device pixel ratio 1. */
-    public static HeadlessChromium phone(int width, int height) {
-        return new HeadlessChromium(width, height, true);
+    public ChromeDriver phone(int width, int height) throws IOException {
+        return start(width, height, true);
     }
 
     public ChromeDriver driver() {
+        if (driver == null) {
+            throw new IllegalStateException("start the browser first with desktop(…) or phone(…)");
+        }
         return driver;
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) throws IOException {
+    public void beforeEach(ExtensionContext context) {
         Assumptions.assumeFalse("skip".equalsIgnoreCase(System.getProperty(SWITCH)),
                 "browser tests switched off with -D" + SWITCH + "=skip");
         requireExecutable(CHROMIUM, "the Chromium browser");
         requireExecutable(CHROMEDRIVER, "chromedriver");
         testName = context.getRequiredTestMethod().getName();
         shot = 0;
-        profile = Files.createTempDirectory("imgpipe-chromium-");
+    }
 
+    private ChromeDriver start(int width, int height, boolean phone) throws IOException {
+        if (driver != null) {
+            throw new IllegalStateException("one browser per test");
+        }
+        profile = Files.createTempDirectory("imgpipe-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath(),
                 "--window-size=" + width + "," + height);
-        if (phone) {
-            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
-                    Map.of("width", width, "height", height, "pixelRatio", 1.0, "mobile", true, "touch", true)));
-        }
+        // Exact viewport sizes (a headless window's size is not its viewport's), and phone rules where asked.
+        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+                Map.of("width", width, "height", height, "pixelRatio", 1.0, "mobile", phone, "touch", phone)));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -100,6 +98,7 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterTestExec
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
+        return driver;
     }
 
     @Override

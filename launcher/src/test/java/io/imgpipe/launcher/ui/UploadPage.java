@@ -4,7 +4,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -95,8 +94,8 @@ final class UploadPage {
 
     void openGallery() {
         driver.findElement(By.id("tab-gallery")).click();
-        waitUntil(Duration.ofSeconds(10), d -> !driver.findElement(By.id("view-gallery")).getAttribute("class").isEmpty()
-                && driver.findElement(By.id("view-gallery")).isDisplayed());
+        waitUntil(Duration.ofSeconds(15), d -> driver.findElement(By.id("view-gallery")).isDisplayed()
+                && "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
     }
 
     void openUploads() {
@@ -122,13 +121,8 @@ final class UploadPage {
         script("arguments[0].scrollIntoView({block: 'center'})", button);
         button.click();
         waitUntil(Duration.ofSeconds(10), d -> dialog.isDisplayed()
-                && (!timelineItems().isEmpty() || !text(driver.findElement(By.id("timeline-status"))).isEmpty()
-                && !timelineLoading()));
+                && "false".equals(driver.findElement(By.id("timeline-list")).getAttribute("aria-busy")));
         return dialog;
-    }
-
-    private boolean timelineLoading() {
-        return "timeline.loading".isEmpty();
     }
 
     List<WebElement> timelineItems() {
@@ -170,9 +164,5 @@ final class UploadPage {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
         wait.withMessage(message);
         wait.until(d -> condition.apply(d) ? Boolean.TRUE : null);
-    }
-
-    void waitForVisible(By by, Duration timeout) {
-        new WebDriverWait(driver, timeout).until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 }
