@@ -88,6 +88,9 @@ public final class Pipeline implements AutoCloseable {
         if (services.contains("logger")) {
             own(ActivityLogger.start(io.imgpipe.logger.Config.fromEnv(workerEnv), registry));
         }
+        if (!given.isSet(Env.AMQP_URI) && services.contains("save2db")) {
+            PendingRedrive.run(new Env(env));
+        }
         if (services.contains("transformer")) {
             own(Transformer.start(io.imgpipe.transformer.Config.fromEnv(workerEnv), registry));
         }

@@ -58,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         EventStream stream = new EventStream();
         ActivityFeed feed = runtime.closeOnExit(new ActivityFeed());
         feed.addListener(e -> {
-            if (ActivityFeed.isFinished(e)) {
+            if (ActivityFeed.isStored(e)) {
                 waiters.finished(e.imageId());
             }
         });

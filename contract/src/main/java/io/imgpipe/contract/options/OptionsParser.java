@@ -52,6 +52,9 @@ public final class OptionsParser {
         Map<String, String> all = new LinkedHashMap<>(BUILT_IN_PRESETS);
         if (setting != null && !setting.isBlank()) {
             for (String entry : setting.split(";")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
                 int colon = entry.indexOf(':');
                 if (colon <= 0) {
                     throw new IllegalArgumentException("a preset is NAME:QUERY, got '" + entry + "'");
@@ -74,6 +77,16 @@ public final class OptionsParser {
     /** Parses a canonical or user query string such as {@code width=800&fit=cover}. */
     public TransformOptions parse(String query) {
         return parse(parseQuery(query));
+    }
+
+    /**
+     * Parses a {@link TransformOptions#toQuery()} string as carried in the options header. Unlike {@link #parse},
+     * an empty string means {@link TransformOptions#IDENTITY}, not the default preset: the canonical form of a
+     * request that asked for no change is empty.
+     */
+    public TransformOptions parseCanonical(String canonicalQuery) {
+        Map<String, List<String>> query = parseQuery(canonicalQuery);
+        return query.isEmpty() ? TransformOptions.IDENTITY : parse(query);
     }
 
     public TransformOptions parse(Map<String, List<String>> query) {
@@ -101,6 +114,11 @@ public final class OptionsParser {
         }
         Map<String, List<String>> rest = new LinkedHashMap<>(query);
         rest.remove("preset");
+        if (presetName != null && rest.containsKey("fit") && !rest.containsKey("gravity")
+                && !"cover".equals(rest.get("fit").get(0).trim())) {
+            // a preset's cover gravity must not make "preset=thumbnail&fit=contain" an error
+            rest.put("gravity", List.of("center"));
+        }
         return applyAll(base, rest);
     }
 

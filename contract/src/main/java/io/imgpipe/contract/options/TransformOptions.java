@@ -105,7 +105,8 @@ public record TransformOptions(
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Plain decimal notation: {@link Double#toString} writes 1.0E-4, which the parser rejects. */
     private static String number(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -98,10 +98,20 @@ class UploadPageIT {
             assertThat(card.findElement(By.cssSelector(".side-original a[download]")).getAttribute("href"))
                     .matches(".*/image/[0-9a-f]{32}/original$");
         }
-        page.script("document.getElementById('results-heading').scrollIntoView()");
+        page.script("document.activeElement.blur(); document.getElementById('results-heading').scrollIntoView()");
         Path shot = browser.screenshot("results");
         Files.copy(shot, HeadlessChromium.SCREENSHOTS.resolve("upload-page.png"), StandardCopyOption.REPLACE_EXISTING);
         List<String> ids = IMAGES.stream().map(name -> imageId(page.card(name))).toList();
+
+        // and a result's link can be copied (reading it back needs the clipboard permission a person would grant)
+        browser.driver().executeCdpCommand("Browser.grantPermissions", Map.of(
+                "origin", base.resolve("/").toString().replaceAll("/$", ""),
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        WebElement copy = page.card(IMAGES.get(0)).findElement(By.cssSelector(".side-result button.link-button"));
+        copy.click();
+        page.waitUntil(Duration.ofSeconds(5), d -> "Copied".equals(copy.getText()), () -> "copy button says " + copy.getText());
+        assertThat(page.script("return navigator.clipboard.readText()"))
+                .isEqualTo(base.resolve("/image/" + ids.get(0)).toString());
 
         // when a file that is not an image is dropped
         page.addFiles(fixture(NOT_AN_IMAGE));
@@ -143,9 +153,12 @@ class UploadPageIT {
             List<String> events = timelineEvents(page);
             return events.contains("Transformación terminada") && events.contains("Guardada en la base de datos");
         }, () -> "timeline of " + id + ": " + timelineEvents(page));
-        List<String> events = timelineEvents(page);
-        assertThat(events.get(0)).isEqualTo("Aceptada por la pasarela");
-        assertThat(events).contains("Transformación iniciada");
+        // (the gateway stamps "accepted" after the broker's confirm, so a fast transformer may start a moment earlier)
+        assertThat(timelineEvents(page)).contains("Aceptada por la pasarela", "Transformación iniciada",
+                "Transformación terminada", "Guardada en la base de datos");
+        List<String> times = page.timelineItems().stream()
+                .map(item -> item.findElement(By.tagName("time")).getAttribute("datetime")).toList();
+        assertThat(times).isSorted();
         assertThat(UploadPage.text(browser.driver().findElement(By.id("timeline-title")))).isEqualTo("Cronología de actividad");
         browser.screenshot("timeline");
         page.closeTimeline();
@@ -175,6 +188,7 @@ class UploadPageIT {
         page.waitUntil(Duration.ofSeconds(15), d -> page.card(name).findElement(By.className("timings")).isDisplayed());
         assertThat(page.state(page.card(name))).isEqualTo("done");
         assertThat(page.horizontalOverflow()).as("upload page with a result").isLessThanOrEqualTo(0);
+        page.script("arguments[0].scrollIntoView()", page.card(name));
         browser.screenshot("phone-upload");
         String id = imageId(page.card(name));
 

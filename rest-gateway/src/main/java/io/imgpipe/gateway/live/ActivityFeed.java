@@ -56,11 +56,9 @@ public final class ActivityFeed implements AutoCloseable {
         });
     }
 
-    /** True when the event means the image now has its result or its failure in the database. */
-    public static boolean isFinished(ActivityEvent e) {
-        Object kind = e.detail().get("kind");
-        return "save2db".equals(e.service()) && "stored".equals(e.event())
-                && ("result".equals(kind) || "failure".equals(kind));
+    /** True when save2db committed something about the image (its original, result or failure). */
+    public static boolean isStored(ActivityEvent e) {
+        return "save2db".equals(e.service()) && "stored".equals(e.event());
     }
 
     public boolean isOpen() {

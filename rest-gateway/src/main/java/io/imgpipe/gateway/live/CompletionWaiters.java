@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Requests waiting for an image to be finished ({@code GET /image/{id}?wait=N}), woken by the {@code save2db.stored}
- * event of its result or failure, not by polling.
+ * Requests waiting for an image to be finished ({@code GET /image/{id}?wait=N}), woken by its {@code save2db.stored}
+ * events, not by polling; the woken request looks the image up again.
  */
 public final class CompletionWaiters {
 

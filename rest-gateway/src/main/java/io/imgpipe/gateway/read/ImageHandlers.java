@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 /** The read side of the API: an image, its original, its metadata, its events, the listing. */
 public final class ImageHandlers {
 
-    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final int UNKNOWN_GRACE_SECONDS = 2;
 
     private final ImageQueries queries;
     private final CompletionWaiters waiters;
@@ -125,21 +125,34 @@ public final class ImageHandlers {
         };
     }
 
+    /**
+     * Answers as soon as the image is done or failed, woken by its {@code save2db.stored} events, never by polling.
+     * An id nobody has heard of yet gets a short grace (its original may be in flight through another gateway).
+     */
     private Optional<Summary> awaitFinished(String id, int wait) throws SQLException, InterruptedException {
-        CompletableFuture<Void> finished = waiters.register(id);
-        try {
-            Optional<Summary> now = queries.summary(id);
-            if (now.isPresent() && (now.get().status() == Status.DONE || now.get().status() == Status.FAILED)) {
-                return now;
-            }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+        long unknownDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(wait, UNKNOWN_GRACE_SECONDS));
+        while (true) {
+            CompletableFuture<Void> stored = waiters.register(id);
             try {
-                finished.get(wait, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                return queries.summary(id);
+                Optional<Summary> now = queries.summary(id);
+                if (now.isPresent() && (now.get().status() == Status.DONE || now.get().status() == Status.FAILED)) {
+                    return now;
+                }
+                boolean known = now.isPresent() || recent.contains(id);
+                long until = known ? deadline : unknownDeadline;
+                long remaining = until - System.nanoTime();
+                if (remaining <= 0) {
+                    return now;
+                }
+                try {
+                    stored.get(remaining, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    return queries.summary(id);
+                }
+            } finally {
+                waiters.unregister(id, stored);
             }
-            return queries.summary(id);
-        } finally {
-            waiters.unregister(id, finished);
         }
     }
 
@@ -150,17 +163,15 @@ public final class ImageHandlers {
 
     private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
         exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, IMMUTABLE);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
         String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
             exchange.setStatusCode(304);
             exchange.endExchange();
             return;
         }
-        String extension = io.imgpipe.contract.format.ImageFormat.fromKey(stored.format())
-                .map(io.imgpipe.contract.format.ImageFormat::extension).orElse("bin");
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.contentType());
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "inline; filename=\"" + name + "." + extension + "\"");
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, ImageLinks.inline(name, stored.format()));
         exchange.getResponseSender().send(ByteBuffer.wrap(stored.bytes()));
     }
 

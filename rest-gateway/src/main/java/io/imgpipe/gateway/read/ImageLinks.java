@@ -22,6 +22,16 @@ public final class ImageLinks {
                         (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
+    /** Stored results and originals never change. */
+    public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    /** A safe inline Content-Disposition: the name is built from the id and the format, never from user input. */
+    public static String inline(String name, String format) {
+        String extension = io.imgpipe.contract.format.ImageFormat.fromKey(format)
+                .map(io.imgpipe.contract.format.ImageFormat::extension).orElse("bin");
+        return "inline; filename=\"" + name + "." + extension + "\"";
+    }
+
     /** Results and originals never change once stored, so the id is a strong validator. */
     public static String etag(String id) {
         return "\"" + id + "\"";

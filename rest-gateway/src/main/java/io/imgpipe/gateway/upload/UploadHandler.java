@@ -96,7 +96,7 @@ public final class UploadHandler implements HttpHandler {
         ImageId id = ImageId.random();
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(Headers.TRACEPARENT));
         Instant now = Instant.now();
-        try (ReplyQueues.Reply reply = wait > 0 ? replies.open() : null) {
+        try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
                     upload.bytes(), reply == null ? null : reply.queue());
             confirm(id, message);
@@ -119,6 +119,15 @@ public final class UploadHandler implements HttpHandler {
                 }
             }
             Json.send(exchange, 202, Json.object("id", id.value(), "status", "queued", "links", ImageLinks.of(id.value())));
+        }
+    }
+
+    private ReplyQueues.Reply openReply() {
+        try {
+            return replies.open();
+        } catch (java.io.IOException | RuntimeException e) {
+            outcome("unavailable");
+            throw new ApiException(503, "unavailable", "the broker could not open a reply queue; retry", 2);
         }
     }
 
@@ -163,6 +172,9 @@ public final class UploadHandler implements HttpHandler {
         exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
                 ImageFormat.fromKey(format).map(ImageFormat::mediaType).orElse("application/octet-stream"));
         exchange.getResponseHeaders().put(io.undertow.util.Headers.ETAG, ImageLinks.etag(id.value()));
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_DISPOSITION,
+                ImageLinks.inline(id.value(), format));
         exchange.getResponseSender().send(ByteBuffer.wrap(result.body()));
     }
 

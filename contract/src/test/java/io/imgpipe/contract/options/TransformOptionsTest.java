@@ -1,0 +1,39 @@
+package io.imgpipe.contract.options;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TransformOptionsTest {
+
+    @Test
+    void givenTheIdentity_whenDescribed_thenNothingIsListedAndNothingResizes() {
+        assertThat(TransformOptions.IDENTITY.asMap()).isEmpty();
+        assertThat(TransformOptions.IDENTITY.resizes()).isFalse();
+        assertThat(TransformOptions.IDENTITY.scaledWidth()).isZero();
+    }
+
+    @Test
+    void givenAFractionalDpr_whenScaled_thenTheSizeIsRounded() {
+        TransformOptions o = OptionsParser.withPresets(null).parse("width=333&height=101&dpr=1.5");
+
+        assertThat(o.scaledWidth()).isEqualTo(500);
+        assertThat(o.scaledHeight()).isEqualTo(152);
+    }
+
+    @Test
+    void givenATinyBlur_whenWrittenCanonically_thenItIsPlainDecimalNotExponent() {
+        TransformOptions o = OptionsParser.withPresets(null).parse("blur=0.0001&dpr=2&width=1");
+
+        assertThat(o.asMap()).containsEntry("blur", "0.0001").containsEntry("dpr", "2");
+    }
+
+    @Test
+    void givenAnOutputFormat_whenResolvedForAnInput_thenAutoKeepsTheInputsFormat() {
+        assertThat(OutputFormat.AUTO.resolve(io.imgpipe.contract.format.ImageFormat.GIF))
+                .isEqualTo(io.imgpipe.contract.format.ImageFormat.GIF);
+        assertThat(OutputFormat.PNG.resolve(io.imgpipe.contract.format.ImageFormat.GIF))
+                .isEqualTo(io.imgpipe.contract.format.ImageFormat.PNG);
+        assertThat(OutputFormat.AUTO.format()).isEmpty();
+    }
+}

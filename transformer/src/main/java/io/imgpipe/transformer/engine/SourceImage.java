@@ -1,0 +1,220 @@
+package io.imgpipe.transformer.engine;
+
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import io.imgpipe.contract.format.ImageFormat;
+
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * An encoded input opened for reading, its guards already passed: format sniffed from the magic bytes, byte size,
+ * width × height and frame count read from the header. Pixels are decoded only by {@link #read}, which enforces the
+ * decode-time budget. Close it to dispose of the reader.
+ */
+final class SourceImage implements AutoCloseable {
+
+    private static final int LAST_PASS = 1_000_000;
+
+    private final ImageFormat format;
+    private final ImageReader reader;
+    private final ImageInputStream stream;
+    private final int width;
+    private final int height;
+
+    private SourceImage(ImageFormat format, ImageReader reader, ImageInputStream stream, int width, int height) {
+        this.format = format;
+        this.reader = reader;
+        this.stream = stream;
+        this.width = width;
+        this.height = height;
+    }
+
+    static SourceImage open(byte[] input, EngineLimits limits, Codecs codecs) throws ImageRejectedException {
+        if (input.length > limits.maxBytes()) {
+            throw new ImageRejectedException("image_too_large", "the image is " + input.length
+                    + " bytes, more than the limit of " + limits.maxBytes());
+        }
+        ImageFormat format = ImageFormat.sniff(input).filter(codecs::canRead).orElseThrow(() ->
+                new ImageRejectedException("unsupported_format",
+                        "not a JPEG, PNG, GIF, BMP, TIFF or WebP image (judged by its first bytes)"));
+        if (format == ImageFormat.JPEG && !JpegStructure.isComplete(input)) {
+            throw new ImageRejectedException("corrupt_image", "the jpeg data is truncated: no end-of-image marker"
+                    + " after the image data");
+        }
+        ImageReader reader = codecs.reader(format, input);
+        ImageInputStream stream = new ByteArrayImageInputStream(input);
+        boolean opened = false;
+        try {
+            reader.setInput(stream, false, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width < 1 || height < 1) {
+                throw new ImageRejectedException("corrupt_image", "the " + format.key() + " header declares "
+                        + width + "x" + height + " pixels");
+            }
+            if ((long) width * height > limits.maxPixels()) {
+                throw new ImageRejectedException("image_too_large", "the image is " + width + "x" + height + " = "
+                        + (long) width * height + " pixels, more than the limit of " + limits.maxPixels());
+            }
+            if (mayHaveFrames(format)) {
+                int frames = reader.getNumImages(true);
+                if (frames > limits.maxFrames()) {
+                    throw new ImageRejectedException("too_many_frames", "the image has " + frames
+                            + " frames, more than the limit of " + limits.maxFrames());
+                }
+            }
+            opened = true;
+            return new SourceImage(format, reader, stream, width, height);
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(format, e);
+        } finally {
+            if (!opened) {
+                dispose(reader, stream);
+            }
+        }
+    }
+
+    private static boolean mayHaveFrames(ImageFormat format) {
+        return format == ImageFormat.GIF || format == ImageFormat.TIFF || format == ImageFormat.WEBP;
+    }
+
+    ImageFormat format() {
+        return format;
+    }
+
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+
+    /**
+     * Decodes the first frame, keeping every {@code subsampling}-th pixel of every {@code subsampling}-th row
+     * (JPEG's shrink-on-load), and abandons the decode once {@code budgetNanos} have passed.
+     */
+    BufferedImage read(int subsampling, long budgetNanos) throws ImageRejectedException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (subsampling > 1) {
+            param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+        }
+        if (format == ImageFormat.JPEG) {
+            // The JDK decoder otherwise renders every scan of a progressive JPEG, one full image per scan (about
+            // 7x slower); asking for a pass past the last makes libjpeg consume all input and render once.
+            // libjpeg then applies its inter-block smoothing to coefficients the early scans had not yet sent,
+            // a slight softening that vanishes in any downscale (measured in docs/benchmarks.md).
+            param.setSourceProgressivePasses(LAST_PASS, 1);
+        }
+        Deadline deadline = new Deadline(System.nanoTime() + budgetNanos);
+        TruncationWatch truncation = new TruncationWatch();
+        reader.addIIOReadProgressListener(deadline);
+        reader.addIIOReadWarningListener(truncation);
+        BufferedImage image;
+        try {
+            image = reader.read(0, param);
+        } catch (IOException | RuntimeException e) {
+            if (deadline.expired()) {
+                throw timeout(budgetNanos);
+            }
+            throw corrupt(format, e);
+        } catch (OutOfMemoryError e) {
+            // The pixel limit is meant to make this impossible; if the heap is smaller than the limit assumes,
+            // fail this image rather than the worker.
+            throw new ImageRejectedException("image_too_large", "decoding " + width + "x" + height
+                    + " pixels ran out of memory; lower the pixel limit or raise the heap", e);
+        }
+        if (deadline.expired()) {
+            throw timeout(budgetNanos);
+        }
+        if (truncation.message != null) {
+            throw new ImageRejectedException("corrupt_image", "the " + format.key() + " data is damaged: "
+                    + truncation.message);
+        }
+        if (image == null) {
+            throw new ImageRejectedException("corrupt_image", "the " + format.key() + " decoder returned no image");
+        }
+        return image;
+    }
+
+    private static ImageRejectedException timeout(long budgetNanos) {
+        return new ImageRejectedException("decode_timeout", "decoding took longer than the budget of "
+                + budgetNanos / 1_000_000 + " ms");
+    }
+
+    private static ImageRejectedException corrupt(ImageFormat format, Throwable e) {
+        if (e instanceof ImageRejectedException rejected) {
+            return rejected;
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new ImageRejectedException("corrupt_image", "the " + format.key() + " data cannot be decoded: "
+                + detail, e);
+    }
+
+    @Override
+    public void close() {
+        dispose(reader, stream);
+    }
+
+    private static void dispose(ImageReader reader, ImageInputStream stream) {
+        reader.dispose();
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // an in-memory stream has nothing to release
+        }
+    }
+
+    /** Aborts the decode from the reader's own progress callbacks once the deadline has passed. */
+    private static final class Deadline implements IIOReadProgressListener {
+        private final long deadlineNanos;
+        private volatile boolean expired;
+
+        Deadline(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        boolean expired() {
+            return expired || System.nanoTime() - deadlineNanos > 0;
+        }
+
+        private void check(ImageReader source) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                expired = true;
+                source.abort();
+            }
+        }
+
+        @Override public void imageStarted(ImageReader source, int imageIndex) { check(source); }
+        @Override public void imageProgress(ImageReader source, float percentageDone) { check(source); }
+        @Override public void imageComplete(ImageReader source) { check(source); }
+        @Override public void sequenceStarted(ImageReader source, int minIndex) { }
+        @Override public void sequenceComplete(ImageReader source) { }
+        @Override public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) { }
+        @Override public void thumbnailProgress(ImageReader source, float percentageDone) { }
+        @Override public void thumbnailComplete(ImageReader source) { }
+        @Override public void readAborted(ImageReader source) { }
+    }
+
+    /**
+     * The JPEG decoder fills a truncated file with grey and only warns; a cut-off upload must fail instead. Other
+     * warnings (stray bytes before a marker and the like) are common in camera files and harmless.
+     */
+    private static final class TruncationWatch implements IIOReadWarningListener {
+        private String message;
+
+        @Override
+        public void warningOccurred(ImageReader source, String warning) {
+            String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (message == null && (w.contains("premature end") || w.contains("truncated"))) {
+                message = warning;
+            }
+        }
+    }
+}

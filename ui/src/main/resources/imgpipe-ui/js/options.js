@@ -1,0 +1,137 @@
+// The transform settings form: a server preset, or custom width/height/fit/format/quality/rotate/grayscale.
+// Whatever is chosen is remembered in localStorage for the next visit.
+import { byId, h } from './dom.js';
+import { getPresets } from './api.js';
+import { t, has } from './i18n.js';
+import { load, save } from './storage.js';
+
+const STORAGE_KEY = 'imgpipe.options';
+const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false };
+const LOSSY = new Set(['auto', 'jpeg', 'webp']);
+
+export class OptionsForm {
+  constructor() {
+    this.form = byId('options-form');
+    this.preset = byId('opt-preset');
+    this.presetHint = byId('opt-preset-hint');
+    this.custom = byId('opt-custom');
+    this.width = byId('opt-width');
+    this.height = byId('opt-height');
+    this.fit = byId('opt-fit');
+    this.format = byId('opt-format');
+    this.quality = byId('opt-quality');
+    this.qualityOut = byId('opt-quality-out');
+    this.rotate = byId('opt-rotate');
+    this.grayscale = byId('opt-grayscale');
+    this.error = byId('options-error');
+    this.presets = {};
+    this.saved = { ...DEFAULTS, ...load(STORAGE_KEY, {}) };
+
+    this.restore(this.saved);
+    this.form.addEventListener('input', () => this.changed());
+    this.form.addEventListener('change', () => this.changed());
+    this.form.addEventListener('submit', (e) => e.preventDefault());
+  }
+
+  async loadPresets() {
+    try {
+      const body = await getPresets();
+      this.presets = body && typeof body.presets === 'object' && body.presets ? body.presets : {};
+    } catch {
+      this.presets = {};
+    }
+    for (const name of Object.keys(this.presets).sort()) {
+      this.preset.append(h('option', { value: name }, presetLabel(name)));
+    }
+    // A remembered preset the server no longer has falls back to custom settings.
+    this.preset.value = this.saved.preset in this.presets ? this.saved.preset : '';
+    this.sync();
+  }
+
+  restore(values) {
+    this.width.value = values.width;
+    this.height.value = values.height;
+    this.fit.value = values.fit;
+    this.format.value = values.format;
+    this.quality.value = values.quality;
+    this.rotate.value = values.rotate;
+    this.grayscale.checked = Boolean(values.grayscale);
+    this.preset.value = '';
+    this.sync();
+  }
+
+  values() {
+    return {
+      preset: this.preset.value,
+      width: this.width.value.trim(),
+      height: this.height.value.trim(),
+      fit: this.fit.value,
+      format: this.format.value,
+      quality: this.quality.value,
+      rotate: this.rotate.value,
+      grayscale: this.grayscale.checked,
+    };
+  }
+
+  changed() {
+    this.sync();
+    save(STORAGE_KEY, this.values());
+    this.showError(null);
+  }
+
+  /** Brings the dependent parts of the form in line with the chosen values. */
+  sync() {
+    const preset = this.preset.value;
+    this.custom.disabled = Boolean(preset);
+    this.qualityOut.value = this.quality.value;
+    this.quality.closest('.field').classList.toggle('muted', !LOSSY.has(this.format.value));
+    this.presetHint.removeAttribute('data-i18n');
+    this.presetHint.textContent = preset
+      ? t('options.preset.hint', { query: this.presets[preset] || '' })
+      : t('options.preset.customHint');
+  }
+
+  relabel() {
+    for (const option of this.preset.options) {
+      if (option.value) option.textContent = presetLabel(option.value);
+    }
+    this.sync();
+    if (this.errorKey) this.showError(this.errorKey);
+  }
+
+  /** An error key when the settings cannot work (checked before anything is sent), else null. */
+  validate() {
+    if (this.preset.value) return null;
+    const { width, height, fit } = this.values();
+    for (const value of [width, height]) {
+      if (value && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 16384)) return 'options.error.dimension';
+    }
+    if ((fit === 'cover' || fit === 'fill') && (!width || !height)) return 'options.error.coverNeedsBoth';
+    return null;
+  }
+
+  showError(key) {
+    this.errorKey = key;
+    this.error.hidden = !key;
+    this.error.textContent = key ? t(key) : '';
+  }
+
+  /** The query string for POST /image, and how to describe it on a card. */
+  request() {
+    const v = this.values();
+    if (v.preset) return { query: new URLSearchParams({ preset: v.preset }).toString(), preset: v.preset };
+    const query = new URLSearchParams();
+    if (v.width) query.set('width', v.width);
+    if (v.height) query.set('height', v.height);
+    if (v.width || v.height) query.set('fit', v.fit);
+    if (v.format !== 'auto') query.set('format', v.format);
+    if (LOSSY.has(v.format)) query.set('quality', v.quality);
+    if (v.rotate !== '0') query.set('rotate', v.rotate);
+    if (v.grayscale) query.set('grayscale', 'true');
+    return { query: query.toString(), preset: null };
+  }
+}
+
+export function presetLabel(name) {
+  return has(`preset.${name}`) ? t(`preset.${name}`) : name;
+}
