@@ -33,6 +33,7 @@ public final class Pipeline implements AutoCloseable {
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private Gateway gateway;
     private String infrastructure;
+    private Map<String, String> settings;
 
     private Pipeline() {
     }
@@ -75,6 +76,7 @@ public final class Pipeline implements AutoCloseable {
             database = "embedded PostgreSQL at " + embedded.jdbcUrl();
         }
         infrastructure = broker + " and " + database;
+        this.settings = Map.copyOf(env);
         LOG.info("event=infrastructure broker=\"{}\" database=\"{}\"", broker, database);
 
         PrometheusMeterRegistry registry = ServiceRuntime.newRegistry();
@@ -108,6 +110,14 @@ public final class Pipeline implements AutoCloseable {
 
     public int port() {
         return gateway.port();
+    }
+
+    /**
+     * The settings the services were started with, broker and database included: what another process needs to
+     * join this pipeline (e.g. a second gateway).
+     */
+    public Map<String, String> settings() {
+        return settings;
     }
 
     /** Which broker and database this pipeline runs on, for logs. */
