@@ -69,7 +69,9 @@ public abstract class MessageConsumer implements AutoCloseable {
         try {
             handle(message);
             ch.basicAck(deliveryTag, false);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error (e.g. OutOfMemoryError) must not leave the message unacknowledged forever: requeue it, and
+            // let the redelivery count decide (the transformer parks a message that keeps failing as poison).
             log.warn("event=handle_failed queue={} image_id={} trace_id={} error=\"{}\" action=requeue",
                     queue, message.string(io.imgpipe.contract.Headers.IMAGE_ID).orElse("-"),
                     io.imgpipe.contract.Traceparent.traceId(message.traceparent()), e.toString());
