@@ -111,16 +111,20 @@ async function main() {
   const showTimeline = (id, name, opener) => timeline.open(id, name, opener);
   const options = new OptionsForm();
   let uploads = null;
+  let gallery = null;
   const live = new LiveFeed({
-    onEvent: (event) => uploads.onEvent(event),
+    onEvent: (event) => {
+      uploads.onEvent(event);
+      gallery.onEvent(event);
+    },
     onStateChange: (state) => {
       liveIndicator(state);
       if (state !== 'live' && state !== 'connecting') uploads.onLiveDown();
     },
     onResume: () => uploads.onLiveResumed(),
   });
-  uploads = new Uploads({ options, live, announce, showTimeline });
-  const gallery = new Gallery({ showTimeline });
+  gallery = new Gallery({ showTimeline });
+  uploads = new Uploads({ options, live, announce, showTimeline, onAccepted: () => gallery.markStale() });
 
   wireDropping(uploads);
   onLanguageChange(() => {

@@ -37,7 +37,7 @@ export class Card {
 
   build() {
     const side = (kind) => {
-      const img = h('img', { alt: '', decoding: 'async' });
+      const img = h('img', { alt: '', decoding: 'async', loading: 'lazy' });
       const placeholder = h('div', { class: 'frame-placeholder' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { class: 'placeholder-text' }));
       const facts = h('dl', { class: 'facts' });
       const open = h('a', { class: 'link-button', target: '_blank', rel: 'noopener' });
@@ -134,10 +134,11 @@ export class Card {
     const data = this.meta ? this.meta[kind] : null;
     s.title.textContent = t(kind === 'original' ? 'card.original' : 'card.result');
     const fallbackFormat = kind === 'original' ? this.file.type.replace(/^image\//, '') : null;
+    const size = data?.bytes ?? (kind === 'original' ? this.file.size : null);
     s.facts.replaceChildren(
       h('div', {}, h('dt', {}, t('facts.format')), h('dd', {}, fmt.imageFormat(data?.format || fallbackFormat))),
       h('div', {}, h('dt', {}, t('facts.dimensions')), h('dd', {}, fmt.dimensions(data?.width, data?.height))),
-      h('div', {}, h('dt', {}, t('facts.size')), h('dd', {}, fmt.bytes(data?.bytes ?? (kind === 'original' ? this.file.size : null)),
+      h('div', {}, h('dt', {}, t('facts.size')), h('dd', { title: fmt.exactBytes(size) }, fmt.bytes(size),
         kind === 'result' ? this.sizeChange() : null)));
 
     // The gateway answers 404 for an original until save2db has stored it: offer its links from then on.

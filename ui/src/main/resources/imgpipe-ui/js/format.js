@@ -15,6 +15,12 @@ export function bytes(n) {
   return `${new Intl.NumberFormat(language(), { maximumFractionDigits: digits }).format(value)} ${UNITS[unit]}`;
 }
 
+/** "29,375 bytes": the exact count, for a tooltip beside the rounded size. */
+export function exactBytes(n) {
+  if (n == null || !Number.isFinite(Number(n))) return null;
+  return t('facts.bytesExact', { count: new Intl.NumberFormat(language()).format(Number(n)) });
+}
+
 export function duration(ms) {
   if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
   if (ms < 1000) return `${new Intl.NumberFormat(language(), { maximumFractionDigits: 0 }).format(ms)} ms`;

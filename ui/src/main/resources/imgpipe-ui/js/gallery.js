@@ -1,6 +1,6 @@
 // Everything the pipeline keeps (GET /images), newest first, a page at a time, filtered by status.
 import { byId, h } from './dom.js';
-import { imagePath, listImages } from './api.js';
+import { getMeta, imagePath, listImages } from './api.js';
 import { t, tn } from './i18n.js';
 import * as fmt from './format.js';
 import { load, save } from './storage.js';
@@ -20,6 +20,7 @@ export class Gallery {
     this.items = [];
     this.next = null;
     this.loaded = false;
+    this.stale = false;
     this.loading = false;
     this.error = null;
     this.controller = null;
@@ -35,11 +36,17 @@ export class Gallery {
   }
 
   show() {
-    if (!this.loaded) this.reload();
+    if (!this.loaded || this.stale) this.reload();
+  }
+
+  /** Something new was uploaded: the next visit to the gallery starts from the top again. */
+  markStale() {
+    this.stale = true;
   }
 
   reload() {
     if (this.controller) this.controller.abort();
+    this.stale = false;
     this.items = [];
     this.next = null;
     this.loaded = true;
@@ -132,6 +139,29 @@ export class Gallery {
         h('dl', { class: 'tile-facts' }, facts),
         status === 'failed' && item.failure?.message ? h('p', { class: 'tile-error' }, item.failure.message) : null,
         h('div', { class: 'actions' }, activity, links)));
+  }
+
+  /** A live event: a listed image that was still in progress gets its tile redrawn when it finishes. */
+  async onEvent(event) {
+    if (event.service !== 'save2db' || event.event !== 'stored') return;
+    const kind = event.detail && event.detail.kind;
+    if (kind !== 'result' && kind !== 'failure') return;
+    const index = this.items.findIndex((item) => item.id === event.imageId);
+    if (index < 0 || this.items[index].status === 'done' || this.items[index].status === 'failed') return;
+    try {
+      const meta = await getMeta(event.imageId);
+      const current = this.items.findIndex((item) => item.id === event.imageId);
+      if (current < 0) return;
+      this.items[current] = { ...this.items[current], ...meta };
+      const old = this.grid.querySelector(`li[data-id="${CSS.escape(event.imageId)}"]`);
+      if (!old) return;
+      const hadFocus = old.contains(document.activeElement);
+      const tile = this.tile(this.items[current]);
+      old.replaceWith(tile);
+      if (hadFocus) tile.querySelector('button')?.focus();
+    } catch {
+      // The tile keeps its last known state; Refresh shows the new one.
+    }
   }
 
   relabel() {

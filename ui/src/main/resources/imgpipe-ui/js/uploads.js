@@ -7,11 +7,12 @@ const PARALLEL_UPLOADS = 3;
 const MAX_BUFFERED_IDS = 500;
 
 export class Uploads {
-  constructor({ options, live, announce, showTimeline }) {
+  constructor({ options, live, announce, showTimeline, onAccepted }) {
     this.options = options;
     this.live = live;
     this.announceText = announce;
     this.showTimelineFn = showTimeline;
+    this.onAccepted = onAccepted;
     this.list = byId('cards');
     this.empty = byId('cards-empty');
     this.clearButton = byId('clear-finished');
@@ -64,6 +65,7 @@ export class Uploads {
   /** Called by a card once the gateway accepted it and gave it an id. */
   attach(card) {
     this.byId.set(card.id, card);
+    this.onAccepted();
     const early = this.early.get(card.id);
     if (early) {
       this.early.delete(card.id);

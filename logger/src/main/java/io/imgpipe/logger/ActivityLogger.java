@@ -17,7 +17,7 @@ public final class ActivityLogger implements AutoCloseable {
     }
 
     public static ActivityLogger start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        HikariDataSource pool = Database.pool(config.infra(), "logger", config.threads() + 1, false);
+        HikariDataSource pool = Database.pool(config.infra(), "logger", config.threads() + 1, false, registry);
         ActivityLog.migrate(pool);
         ServiceRuntime runtime = ServiceRuntime.connect("logger", config.infra(), registry);
         runtime.closeOnExit(pool);

@@ -17,7 +17,7 @@ public final class Save2db implements AutoCloseable {
     }
 
     public static Save2db start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        HikariDataSource pool = Database.pool(config.infra(), "save2db", config.threads() + 1, false);
+        HikariDataSource pool = Database.pool(config.infra(), "save2db", config.threads() + 1, false, registry);
         Schema.migrate(pool);
         ServiceRuntime runtime = ServiceRuntime.connect(StoreConsumer.SERVICE, config.infra(), registry);
         runtime.closeOnExit(pool);

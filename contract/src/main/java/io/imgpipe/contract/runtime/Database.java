@@ -2,6 +2,8 @@ package io.imgpipe.contract.runtime;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** The HikariCP pool every service opens on PostgreSQL. */
 public final class Database {
@@ -13,7 +15,19 @@ public final class Database {
      * @param readOnly true for the gateway, which only reads (connections are opened read-only so a bug cannot write)
      */
     public static HikariDataSource pool(Infrastructure infra, String name, int size, boolean readOnly) {
+        return pool(infra, name, size, readOnly, null);
+    }
+
+    /**
+     * @param metrics where the pool reports {@code hikaricp_connections_*} (active, idle, pending, timeouts, acquire
+     *                time), tagged {@code pool=<name>}; null for none
+     */
+    public static HikariDataSource pool(Infrastructure infra, String name, int size, boolean readOnly,
+                                        MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
         config.setPoolName(name);
         config.setJdbcUrl(infra.jdbcUrl());
         config.setUsername(infra.dbUser());

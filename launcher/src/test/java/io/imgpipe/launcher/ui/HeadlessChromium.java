@@ -18,6 +18,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -66,13 +67,21 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterTestExec
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) {
+    public void beforeEach(ExtensionContext context) throws IOException {
         Assumptions.assumeFalse("skip".equalsIgnoreCase(System.getProperty(SWITCH)),
                 "browser tests switched off with -D" + SWITCH + "=skip");
         requireExecutable(CHROMIUM, "the Chromium browser");
         requireExecutable(CHROMEDRIVER, "chromedriver");
         testName = context.getRequiredTestMethod().getName();
         shot = 0;
+        // Screenshots of an earlier run of this test would mix with this run's.
+        if (Files.isDirectory(SCREENSHOTS)) {
+            try (DirectoryStream<Path> old = Files.newDirectoryStream(SCREENSHOTS, testName + "-*.png")) {
+                for (Path p : old) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private ChromeDriver start(int width, int height, boolean phone) throws IOException {

@@ -98,6 +98,25 @@ final class UploadPage {
                 && "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
     }
 
+    void filterGallery(String status) {
+        new Select(driver.findElement(By.id("gallery-filter"))).selectByValue(status);
+        waitUntil(Duration.ofSeconds(15),
+                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
+    }
+
+    /** Clicks "Load more" if it is offered; false when everything is shown already. */
+    boolean loadMore() {
+        WebElement more = driver.findElement(By.id("gallery-more"));
+        if (!more.isDisplayed()) {
+            return false;
+        }
+        script("arguments[0].scrollIntoView({block: 'center'})", more);
+        more.click();
+        waitUntil(Duration.ofSeconds(15),
+                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
+        return true;
+    }
+
     void openUploads() {
         driver.findElement(By.id("tab-upload")).click();
         waitUntil(Duration.ofSeconds(10), d -> driver.findElement(By.id("view-upload")).isDisplayed());

@@ -146,6 +146,30 @@ class UploadPageIT {
         }
         browser.screenshot("gallery");
 
+        // and its filter shows only what was asked for
+        page.filterGallery("done");
+        assertThat(page.tiles()).isNotEmpty()
+                .allSatisfy(tile -> assertThat(tile.getAttribute("data-state")).isEqualTo("done"));
+        page.filterGallery("failed");
+        assertThat(page.tiles()).allSatisfy(tile -> assertThat(tile.getAttribute("data-state")).isEqualTo("failed"));
+        if (page.tiles().isEmpty()) {
+            assertThat(UploadPage.text(browser.driver().findElement(By.id("gallery-status"))))
+                    .isEqualTo("No hay imágenes fallidas. Bien.");
+        }
+        page.filterGallery("all");
+        assertThat(page.tiles().stream().map(t -> t.getAttribute("data-id")).toList()).containsAll(ids);
+
+        // and, when the pipeline keeps more than a page (the other suites of this JVM upload plenty), "Load more"
+        // appends the next page after the first, without repeating any
+        int firstPage = page.tiles().size();
+        if (page.loadMore()) {
+            List<String> all = page.tiles().stream().map(t -> t.getAttribute("data-id")).toList();
+            assertThat(firstPage).isEqualTo(20);
+            assertThat(all).hasSizeGreaterThan(firstPage).doesNotHaveDuplicates();
+        } else {
+            assertThat(firstPage).isLessThanOrEqualTo(20);
+        }
+
         // and an image's activity timeline lists what each service did, oldest first
         String id = ids.get(0);
         page.waitUntil(Duration.ofSeconds(20), d -> {

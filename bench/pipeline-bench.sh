@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Whole-pipeline benchmark (issue #7): the bare engine's ceiling, the pipeline end to end and its ratio, latencies,
+# ingest alone, 1 vs 2 transformer processes. See bench/README.md.
+#
+#   bench/pipeline-bench.sh [--smoke] [--external] [--build] [--jfr] [CORPUS_DIR]
+#
+#   --smoke     3 small test images, ~10 s of measuring; exits non-zero unless every phase processed its images
+#               (CI: checks that it runs, not its speed)
+#   --external  the machine's RabbitMQ (IMGPIPE_BENCH_AMQP_URI, default amqp://guest:guest@127.0.0.1:5672/%2f) and
+#               PostgreSQL (a fresh database created from IMGPIPE_BENCH_JDBC_URL, default
+#               jdbc:postgresql://127.0.0.1:5432/test, user IMGPIPE_BENCH_DB_USER=postgres) instead of embedded ones
+#   --build     rebuild the jars even if they exist
+#   --jfr       record a JFR profile of the benchmark JVM (bench/target/pipeline-bench-*.jfr)
+#   CORPUS_DIR  default ../shared/corpus relative to the repository root (its *.jpg files)
+# Extra JVM options: BENCH_JAVA_OPTS. Report: bench/target/pipeline-bench-<infrastructure>.md; service logs:
+# bench/target/pipeline-bench.log and bench/target/transformer-N.log.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+build=false
+jfr=false
+smoke=false
+args=()
+for a in "$@"; do
+  case "$a" in
+    --build) build=true ;;
+    --jfr) jfr=true ;;
+    --smoke) smoke=true; args+=("$a") ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+jar_of() { ls $1 2>/dev/null | head -1; }
+bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
+launcher_jar=launcher/target/imgpipe.jar
+transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
+if $build || [ -z "$bench_jar" ] || [ ! -f "$launcher_jar" ] || [ -z "$transformer_jar" ]; then
+  echo "[bench] building: ./mvnw -B -q -o install -DskipTests -pl bench -am" >&2
+  ./mvnw -B -q -o install -DskipTests -pl bench -am \
+    || ./mvnw -B -q install -DskipTests -pl bench -am
+  bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
+  transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
+fi
+
+# The machine may be shared: show what else runs, so the figures can be read against it.
+echo "[bench] $(uptime)"
+others=$(pgrep -fa 'EngineBench|vipsthumbnail|surefire|failsafe' | cut -c1-160 || true)
+[ -z "$others" ] || printf '[bench] also running (figures will be lower than on an idle machine):\n%s\n' "$others"
+
+mkdir -p bench/target
+kind=embedded
+for a in "${args[@]}"; do [ "$a" = --external ] && kind=external; done
+$smoke && kind="$kind-smoke"
+java_opts=(-Dlogback.configurationFile=logback-bench.xml "-DIMGPIPE_BENCH_LOG=$repo/bench/target/pipeline-bench.log"
+  "-Dimgpipe.bench.command=bench/pipeline-bench.sh $*")
+$jfr && java_opts+=("-XX:StartFlightRecording=filename=$repo/bench/target/pipeline-bench-$kind.jfr,settings=profile")
+# shellcheck disable=SC2206
+java_opts+=(${BENCH_JAVA_OPTS:-})
+
+# Every phase is bounded by count and time; the outer timeout only catches a hang (full run < 10 min, smoke < 1).
+limit=900
+$smoke && limit=180
+exec timeout --kill-after=30 "$limit" java "${java_opts[@]}" -cp "$bench_jar:$launcher_jar" \
+  io.imgpipe.bench.PipelineBench --repo "$repo" --out "$repo/bench/target" --transformer-jar "$transformer_jar" \
+  ${args[@]+"${args[@]}"}

@@ -1,0 +1,66 @@
+package io.imgpipe.launcher.fault;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.Topology;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * The test's own view of the {@code activity} exchange: an exclusive queue bound to {@code #}, so a test can wait
+ * for "transformer started image X" and pull the plug at that very moment. Recovers after a broker restart.
+ */
+public final class ActivityWatch implements AutoCloseable {
+
+    private final Connection connection;
+    private final List<ActivityEvent> events = new CopyOnWriteArrayList<>();
+
+    public ActivityWatch(String amqpUri) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(amqpUri);
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(1000);
+        connection = factory.newConnection("imgpipe-fault-test");
+        Channel channel = connection.createChannel();
+        channel.exchangeDeclare(Topology.ACTIVITY_EXCHANGE, "topic", true);
+        String queue = channel.queueDeclare().getQueue();
+        channel.queueBind(queue, Topology.ACTIVITY_EXCHANGE, "#");
+        channel.basicConsume(queue, true, (tag, delivery) -> {
+            try {
+                events.add(ActivityEvent.fromJson(delivery.getBody()));
+            } catch (RuntimeException e) {
+                // not an event of ours
+            }
+        }, tag -> { });
+    }
+
+    /** Waits for an event matching {@code what}; fails after {@code patience}. */
+    public ActivityEvent await(String description, Predicate<ActivityEvent> what, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ActivityEvent e : events) {
+                if (what.test(e)) {
+                    return e;
+                }
+            }
+            ServiceProcess.sleep(50);
+        }
+        throw new AssertionError("no activity event '" + description + "' within " + patience);
+    }
+
+    public static Predicate<ActivityEvent> is(String imageId, String service, String event) {
+        return e -> imageId.equals(e.imageId()) && service.equals(e.service()) && event.equals(e.event());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (connection.isOpen()) {
+            connection.close(2_000);
+        }
+    }
+}
