@@ -49,7 +49,25 @@ echo "[bench] $(uptime)"
 others=$(pgrep -fa 'EngineBench|vipsthumbnail|surefire|failsafe' | cut -c1-160 || true)
 [ -z "$others" ] || printf '[bench] also running (figures will be lower than on an idle machine):\n%s\n' "$others"
 
-mkdir -p bench/target
+# Run from copies: other builds in this checkout may rewrite the jars while the benchmark runs. A copy taken while
+# one was being written is caught by the zip check and taken again.
+snapshot() { # source destination
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    if cp "$1" "$2.tmp" && { ! command -v unzip >/dev/null || unzip -tqq "$2.tmp" >/dev/null 2>&1; }; then
+      mv "$2.tmp" "$2"
+      return 0
+    fi
+    echo "[bench] $1 is being rewritten (another build?); copying again in 5 s" >&2
+    sleep 5
+  done
+  echo "[bench] no consistent copy of $1 after 6 attempts" >&2
+  return 1
+}
+mkdir -p bench/target/lib
+snapshot "$bench_jar" bench/target/lib/bench.jar
+snapshot "$launcher_jar" bench/target/lib/launcher.jar
+snapshot "$transformer_jar" bench/target/lib/transformer-all.jar
 kind=embedded
 for a in "${args[@]}"; do [ "$a" = --external ] && kind=external; done
 $smoke && kind="$kind-smoke"
@@ -62,6 +80,6 @@ java_opts+=(${BENCH_JAVA_OPTS:-})
 # Every phase is bounded by count and time; the outer timeout only catches a hang (full run < 10 min, smoke < 1).
 limit=900
 $smoke && limit=180
-exec timeout --kill-after=30 "$limit" java "${java_opts[@]}" -cp "$bench_jar:$launcher_jar" \
-  io.imgpipe.bench.PipelineBench --repo "$repo" --out "$repo/bench/target" --transformer-jar "$transformer_jar" \
+exec timeout --kill-after=30 "$limit" java "${java_opts[@]}" -cp bench/target/lib/bench.jar:bench/target/lib/launcher.jar \
+  io.imgpipe.bench.PipelineBench --repo "$repo" --out "$repo/bench/target" --transformer-jar "$repo/bench/target/lib/transformer-all.jar" \
   ${args[@]+"${args[@]}"}

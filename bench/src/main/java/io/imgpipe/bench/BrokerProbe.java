@@ -45,18 +45,6 @@ final class BrokerProbe implements AutoCloseable {
         return channel().queuePurge(queue).getMessageCount();
     }
 
-    /** True once {@code queue} has at least {@code count} consumers; false when {@code patience} ran out. */
-    boolean awaitConsumers(String queue, int count, Duration patience) throws IOException, InterruptedException {
-        long until = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < until) {
-            if (consumers(queue) >= count) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return consumers(queue) >= count;
-    }
-
     /** True once every queue is empty; false when {@code patience} ran out. */
     boolean awaitEmpty(Duration patience, String... queues) throws IOException, InterruptedException {
         long until = System.nanoTime() + patience.toNanos();

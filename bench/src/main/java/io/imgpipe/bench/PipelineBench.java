@@ -3,9 +3,12 @@ package io.imgpipe.bench;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.runtime.Env;
+import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.transformer.engine.EngineLimits;
+import io.imgpipe.transformer.Transformer;
 import io.imgpipe.transformer.engine.ImageEngine;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -21,7 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * The whole-pipeline benchmark (issue #7): on the same images and options, in one run, the bare engine's ceiling,
@@ -70,14 +75,11 @@ public final class PipelineBench {
     }
 
     private int run() throws Exception {
-        BenchSettings.Budget b = settings.budget();
         int cores = settings.cores();
-        int loaded = 2 * cores;
         List<Image> images = settings.smoke()
                 ? BenchSettings.SMOKE_IMAGES.stream().map(p -> Image.read(settings.repo().resolve(p))).toList()
                 : Image.jpegsIn(settings.corpus());
         Image small = Image.smallest(images);
-        List<Image> smallOnly = List.of(small);
         EngineRun engine = new EngineRun(new ImageEngine(EngineLimits.defaults()),
                 OptionsParser.withPresets(null).parse(BenchSettings.OPTIONS));
         engine.check(images);
@@ -101,8 +103,7 @@ public final class PipelineBench {
             if (settings.external()) {
                 database = new ExternalDatabase(settings.jdbcAdmin(), settings.dbUser(), settings.dbPassword());
             }
-            fullPipeline(database, engine, images, small, smallOnly, b, cores, loaded);
-            workersApart(database, images, smallOnly, b, loaded);
+            measure(database, engine, images, small);
         } finally {
             if (database != null) {
                 database.close();
@@ -124,13 +125,26 @@ public final class PipelineBench {
         return 0;
     }
 
-    /** Phase 1: every service in this JVM; the engine's ceiling, throughput and latencies. */
-    private void fullPipeline(ExternalDatabase database, EngineRun engine, List<Image> images, Image small,
-                              List<Image> smallOnly, BenchSettings.Budget b, int cores, int loaded) throws Exception {
-        try (Pipeline pipeline = Pipeline.start(pipelineSettings(database, Pipeline.ALL_SERVICES));
-             BrokerProbe probe = new BrokerProbe(pipeline.settings().get(Env.AMQP_URI))) {
-            Thread stop = stopOnExit(pipeline);
-            checkAlone(probe, 1);
+    /**
+     * One pipeline (gateway, save2db, logger in this JVM) for every phase: first with a transformer in this JVM (as
+     * {@link Pipeline} runs it by default), then with none (ingest), then with 1 and 2 transformer processes.
+     */
+    private void measure(ExternalDatabase database, EngineRun engine, List<Image> images, Image small)
+            throws Exception {
+        BenchSettings.Budget b = settings.budget();
+        int cores = settings.cores();
+        int loaded = 2 * cores;
+        List<Image> smallOnly = List.of(small);
+        Files.createDirectories(settings.out());
+        try (Pipeline pipeline = Pipeline.start(pipelineSettings(database));
+             BrokerProbe probe = new BrokerProbe(pipeline.settings().get(Env.AMQP_URI));
+             TransformerProcesses processes = new TransformerProcesses(settings.transformerJar(),
+                     pipeline.settings().get(Env.AMQP_URI), settings.out())) {
+            Thread stop = stopOnExit(() -> {
+                processes.close();
+                pipeline.close();
+            });
+            int others = checkAlone(probe);
             phase("pipeline started (" + pipeline.infrastructure() + ")");
             HttpLoad load = new HttpLoad(client, pipeline.baseUrl(), BenchSettings.OPTIONS, callbacks);
 
@@ -139,82 +153,23 @@ public final class PipelineBench {
             expect("engine ceiling", ceiling);
             report.add("Engine ceiling: bare engine in-process, " + cores + " threads", ceiling.rate() + " images/s",
                     ceiling.counts());
-
-            phase("engine ceiling measured");
             Latencies single = engine.sequential(small, b.engineSingle(), b.engineSingle());
             report.add("Engine transform of the small image, 1 thread (p50/p90/p99/max)", single.summary(),
                     single.count() + " transforms");
+            phase("engine measured");
 
-            load.run(HttpLoad.Mode.WAIT, 1, smallOnly, Duration.ofSeconds(30), b.lightWarmup());
-            drain(probe);
-            StageTimers timers = new StageTimers(client, pipeline.baseUrl());
-            Map<String, double[]> before = timers.snapshot();
-            Throughput lightWait = load.run(HttpLoad.Mode.WAIT, 1, smallOnly, b.lightWindow(), b.lightMax());
-            Map<String, double[]> after = timers.snapshot();
-            expect("light load, wait mode", lightWait);
-            report.add("Light load, `Prefer: wait=60` (concurrency 1, small image)", lightWait.latencies().summary(),
-                    lightWait.counts() + ", " + lightWait.rate() + "/s");
-            report.add("Light load, wait mode: means of the services' own timers", "see detail",
-                    StageTimers.means(before, after));
-            drain(probe);
-            Throughput lightGet = load.run(HttpLoad.Mode.FIRE_THEN_GET, 1, smallOnly, b.lightWindow(), b.lightMax());
-            expect("light load, fire then GET", lightGet);
-            report.add("Light load, POST then `GET ?wait=60` (concurrency 1, small image)",
-                    lightGet.latencies().summary(), lightGet.counts() + ", " + lightGet.rate() + "/s");
-            drain(probe);
-            Throughput lightAccept = load.run(HttpLoad.Mode.ACCEPT, 1, smallOnly, b.lightWindow(), b.lightMax());
-            expect("light load, accept", lightAccept);
-            report.add("Light load, POST answered 202 (publish confirmed; concurrency 1, small image)",
-                    lightAccept.latencies().summary(), lightAccept.counts() + ", " + lightAccept.rate() + "/s");
-            long added = lightWait.latencies().p50() - single.p50();
-            report.add("Added median latency at light load (wait mode − engine)", Latencies.millis(added) + " ms",
-                    "target ≤ 5 ms: " + (added <= 5_000_000 ? "met" : "MISSED"));
-            report.add("Added median latency, stored in PostgreSQL (POST+GET − engine)",
-                    Latencies.millis(lightGet.latencies().p50() - single.p50()) + " ms", "for information");
-            drain(probe);
-            phase("light load measured");
-
-            load.run(HttpLoad.Mode.FIRE_THEN_GET, loaded, images, b.loadedWarmup(), b.loadedMax());
-            drain(probe);
-            before = timers.snapshot();
-            Throughput endToEnd = load.run(HttpLoad.Mode.FIRE_THEN_GET, loaded, images, b.loadedWindow(), b.loadedMax());
-            after = timers.snapshot();
-            expect("pipeline end to end", endToEnd);
-            report.add("Pipeline end to end (POST → stored, concurrency " + loaded + ", " + cores
-                    + " transformer threads in-process)", endToEnd.rate() + " images/s", endToEnd.counts());
-            double ratio = ceiling.perSecond() > 0 ? endToEnd.perSecond() / ceiling.perSecond() : 0;
-            report.add("Pipeline / engine ceiling", String.format(Locale.ROOT, "%.2f", ratio),
-                    "target ≥ 0.8: " + (ratio >= 0.8 ? "met" : "MISSED"));
-            report.add("Near saturation, POST then `GET ?wait=60` (concurrency " + loaded + ", corpus)",
-                    endToEnd.latencies().summary(), "same run as the line above");
-            report.add("Near saturation: means of the services' own timers", "see detail",
-                    StageTimers.means(before, after));
-            drain(probe);
-            Throughput loadedWait = load.run(HttpLoad.Mode.WAIT, loaded, images, b.loadedWindow(), b.loadedMax());
-            expect("near saturation, wait mode", loadedWait);
-            report.add("Near saturation, `Prefer: wait=60` (concurrency " + loaded + ", corpus)",
-                    loadedWait.latencies().summary(), loadedWait.counts() + ", " + loadedWait.rate() + " images/s");
-            drain(probe);
-            phase("saturation measured");
-            Runtime.getRuntime().removeShutdownHook(stop);
-        }
-    }
-
-    /** Phase 2: no transformer in this JVM; ingest alone, then 1 and 2 transformer processes. */
-    private void workersApart(ExternalDatabase database, List<Image> images, List<Image> smallOnly,
-                              BenchSettings.Budget b, int loaded) throws Exception {
-        Files.createDirectories(settings.out());
-        try (Pipeline pipeline = Pipeline.start(pipelineSettings(database, "save2db,logger"));
-             BrokerProbe probe = new BrokerProbe(pipeline.settings().get(Env.AMQP_URI));
-             TransformerProcesses processes = new TransformerProcesses(settings.transformerJar(),
-                     pipeline.settings().get(Env.AMQP_URI), settings.out())) {
-            Thread stop = stopOnExit(() -> {
-                processes.close();
-                pipeline.close();
-            });
-            int others = checkAlone(probe, 0);
-            phase("pipeline without transformer started");
-            HttpLoad load = new HttpLoad(client, pipeline.baseUrl(), BenchSettings.OPTIONS, callbacks);
+            Map<String, String> workerSettings = new HashMap<>(pipeline.settings());
+            workerSettings.put(Env.ADMIN_PORT, "-1");
+            workerSettings.put("IMGPIPE_TRANSFORMER_THREADS", Integer.toString(cores));
+            PrometheusMeterRegistry transformerMetrics = ServiceRuntime.newRegistry();
+            try (Transformer inProcess = Transformer.start(
+                    io.imgpipe.transformer.Config.fromEnv(new Env(workerSettings)), transformerMetrics)) {
+                awaitConsumers(probe, c -> c >= others + 1, "the in-process transformer");
+                StageTimers timers = new StageTimers(client, pipeline.baseUrl(), transformerMetrics::scrape);
+                inProcess(load, timers, probe, images, smallOnly, single, ceiling);
+            }
+            awaitConsumers(probe, c -> c <= others, "the in-process transformer to stop");
+            phase("in-process transformer stopped");
 
             load.run(HttpLoad.Mode.ACCEPT, b.ingestLanes(), smallOnly, b.ingestWindow().dividedBy(5), b.ingestMax() / 5);
             Throughput ingest = load.run(HttpLoad.Mode.ACCEPT, b.ingestLanes(), smallOnly, b.ingestWindow(), b.ingestMax());
@@ -235,10 +190,11 @@ public final class PipelineBench {
             Throughput[] byCount = new Throughput[3];
             for (int n = 1; n <= 2; n++) {
                 processes.startOne();
-                if (!probe.awaitConsumers(Topology.TRANSFORMER_QUEUE, others + n, Duration.ofSeconds(60))
-                        || !processes.allAlive()) {
-                    throw new IllegalStateException("transformer process " + n + " did not start consuming within 60 s;"
-                            + " see " + settings.out().resolve("transformer-" + n + ".log"));
+                int expected = others + n;
+                awaitConsumers(probe, c -> c >= expected, "transformer process " + n + " (see "
+                        + settings.out().resolve("transformer-" + n + ".log") + ")");
+                if (!processes.allAlive()) {
+                    throw new IllegalStateException("a transformer process exited; see " + settings.out());
                 }
                 phase("transformer process " + n + " consuming");
                 load.run(HttpLoad.Mode.FIRE_THEN_GET, loaded, images, b.scaleWarmup(), b.loadedMax());
@@ -252,10 +208,67 @@ public final class PipelineBench {
             }
             double speedUp = byCount[1].perSecond() > 0 ? byCount[2].perSecond() / byCount[1].perSecond() : 0;
             report.add("Speed-up, 2 transformer processes over 1", String.format(Locale.ROOT, "%.2f×", speedUp),
-                    settings.cores() + " cores shared with the gateway, broker, database and load generator");
+                    cores + " cores shared with the gateway, broker, database and load generator");
             processes.close();
             Runtime.getRuntime().removeShutdownHook(stop);
         }
+    }
+
+    /** With the transformer in this JVM: latencies at light load, then throughput and latencies near saturation. */
+    private void inProcess(HttpLoad load, StageTimers timers, BrokerProbe probe, List<Image> images,
+                           List<Image> smallOnly, Latencies single, Throughput ceiling) throws Exception {
+        BenchSettings.Budget b = settings.budget();
+        int cores = settings.cores();
+        int loaded = 2 * cores;
+        load.run(HttpLoad.Mode.WAIT, 1, smallOnly, Duration.ofSeconds(30), b.lightWarmup());
+        drain(probe);
+        Map<String, double[]> before = timers.snapshot();
+        Throughput lightWait = load.run(HttpLoad.Mode.WAIT, 1, smallOnly, b.lightWindow(), b.lightMax());
+        Map<String, double[]> after = timers.snapshot();
+        expect("light load, wait mode", lightWait);
+        report.add("Light load, `Prefer: wait=60` (concurrency 1, small image)", lightWait.latencies().summary(),
+                lightWait.counts() + ", " + lightWait.rate() + "/s");
+        report.add("Light load, wait mode: means of the services' own timers", "see detail",
+                StageTimers.means(before, after));
+        drain(probe);
+        Throughput lightGet = load.run(HttpLoad.Mode.FIRE_THEN_GET, 1, smallOnly, b.lightWindow(), b.lightMax());
+        expect("light load, fire then GET", lightGet);
+        report.add("Light load, POST then `GET ?wait=60` (concurrency 1, small image)",
+                lightGet.latencies().summary(), lightGet.counts() + ", " + lightGet.rate() + "/s");
+        drain(probe);
+        Throughput lightAccept = load.run(HttpLoad.Mode.ACCEPT, 1, smallOnly, b.lightWindow(), b.lightMax());
+        expect("light load, accept", lightAccept);
+        report.add("Light load, POST answered 202 (publish confirmed; concurrency 1, small image)",
+                lightAccept.latencies().summary(), lightAccept.counts() + ", " + lightAccept.rate() + "/s");
+        long added = lightWait.latencies().p50() - single.p50();
+        report.add("Added median latency at light load (wait mode − engine)", Latencies.millis(added) + " ms",
+                "target ≤ 5 ms: " + (added <= 5_000_000 ? "met" : "MISSED"));
+        report.add("Added median latency, stored in PostgreSQL (POST+GET − engine)",
+                Latencies.millis(lightGet.latencies().p50() - single.p50()) + " ms", "for information");
+        drain(probe);
+        phase("light load measured");
+
+        load.run(HttpLoad.Mode.FIRE_THEN_GET, loaded, images, b.loadedWarmup(), b.loadedMax());
+        drain(probe);
+        before = timers.snapshot();
+        Throughput endToEnd = load.run(HttpLoad.Mode.FIRE_THEN_GET, loaded, images, b.loadedWindow(), b.loadedMax());
+        after = timers.snapshot();
+        expect("pipeline end to end", endToEnd);
+        report.add("Pipeline end to end (POST → stored, concurrency " + loaded + ", " + cores
+                + " transformer threads in-process)", endToEnd.rate() + " images/s", endToEnd.counts());
+        double ratio = ceiling.perSecond() > 0 ? endToEnd.perSecond() / ceiling.perSecond() : 0;
+        report.add("Pipeline / engine ceiling", String.format(Locale.ROOT, "%.2f", ratio),
+                "target ≥ 0.8: " + (ratio >= 0.8 ? "met" : "MISSED"));
+        report.add("Near saturation, POST then `GET ?wait=60` (concurrency " + loaded + ", corpus)",
+                endToEnd.latencies().summary(), "same run as the line above");
+        report.add("Near saturation: means of the services' own timers", "see detail", StageTimers.means(before, after));
+        drain(probe);
+        Throughput loadedWait = load.run(HttpLoad.Mode.WAIT, loaded, images, b.loadedWindow(), b.loadedMax());
+        expect("near saturation, wait mode", loadedWait);
+        report.add("Near saturation, `Prefer: wait=60` (concurrency " + loaded + ", corpus)",
+                loadedWait.latencies().summary(), loadedWait.counts() + ", " + loadedWait.rate() + " images/s");
+        drain(probe);
+        phase("saturation measured");
     }
 
     /**
@@ -274,12 +287,12 @@ public final class PipelineBench {
         return hook;
     }
 
-    private Map<String, String> pipelineSettings(ExternalDatabase database, String services) {
+    private Map<String, String> pipelineSettings(ExternalDatabase database) {
         Map<String, String> env = new HashMap<>();
         env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
         env.put("IMGPIPE_HTTP_PORT", "0");
         env.put("IMGPIPE_TRANSFORMER_THREADS", Integer.toString(settings.cores()));
-        env.put("IMGPIPE_SERVICES", services);
+        env.put("IMGPIPE_SERVICES", "save2db,logger"); // the transformers are started by the phases
         if (database != null) {
             env.put(Env.AMQP_URI, settings.amqpUri());
             env.put(Env.JDBC_URL, database.jdbcUrl());
@@ -293,8 +306,8 @@ public final class PipelineBench {
      * On a shared RabbitMQ someone else's transformer may be consuming the same queue and take our jobs: say so
      * beside the figures. Returns the consumers that are not ours.
      */
-    private int checkAlone(BrokerProbe probe, int ours) throws Exception {
-        int others = Math.max(0, probe.consumers(Topology.TRANSFORMER_QUEUE) - ours);
+    private int checkAlone(BrokerProbe probe) throws Exception {
+        int others = probe.consumers(Topology.TRANSFORMER_QUEUE);
         if (others > 0) {
             report.note(others + " transformer consumer(s) not started by this run share the broker's `transformer`"
                     + " queue: throughput figures of this run are not trustworthy");
@@ -304,6 +317,22 @@ public final class PipelineBench {
 
     private void phase(String what) {
         System.out.printf(Locale.ROOT, "[bench] %5.1f s: %s%n", (System.nanoTime() - started) / 1e9, what);
+    }
+
+    /** Waits until the number of consumers of the transformer queue is what {@code wanted} accepts. */
+    private static void awaitConsumers(BrokerProbe probe, IntPredicate wanted, String whom) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            int now = probe.consumers(Topology.TRANSFORMER_QUEUE);
+            if (wanted.test(now)) {
+                return;
+            }
+            if (System.nanoTime() >= until) {
+                throw new IllegalStateException("waited 60 s for " + whom + ": the transformer queue has " + now
+                        + " consumers");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private void drain(BrokerProbe probe) throws Exception {

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /**
- * Where the time of a run went inside the pipeline, from the services' own timers on {@code /metrics} (the
- * in-process services share the gateway's registry): the mean of each timer between two snapshots.
+ * Where the time of a run went inside the pipeline, from the services' own timers (the gateway's {@code /metrics},
+ * which the in-process save2db and logger share, and the in-process transformer's registry): the mean of each timer
+ * between two snapshots.
  */
 final class StageTimers {
 
@@ -31,10 +33,13 @@ final class StageTimers {
 
     private final HttpClient client;
     private final URI metrics;
+    private final Supplier<String> more;
 
-    StageTimers(HttpClient client, URI base) {
+    /** @param more another registry's Prometheus text */
+    StageTimers(HttpClient client, URI base, Supplier<String> more) {
         this.client = client;
         this.metrics = base.resolve("/metrics");
+        this.more = more;
     }
 
     /** Sum and count of each timer now; empty when the metrics cannot be read (the figures do not depend on it). */
@@ -43,10 +48,8 @@ final class StageTimers {
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).GET()
                     .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return totals;
-            }
-            for (String line : r.body().split("\n")) {
+            String text = (r.statusCode() == 200 ? r.body() : "") + "\n" + more.get();
+            for (String line : text.split("\n")) {
                 for (String name : STAGES.keySet()) {
                     int field = line.startsWith(name + "_sum") ? 0 : line.startsWith(name + "_count") ? 1 : -1;
                     if (field >= 0) {

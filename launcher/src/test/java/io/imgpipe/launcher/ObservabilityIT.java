@@ -78,7 +78,7 @@ class ObservabilityIT {
                 .contains("imgpipe_gateway_upload_bytes_count");
         assertThat(metrics).as("time queued").contains("imgpipe_transformer_queued_seconds_bucket{le=");
         assertThat(metrics).as("time transforming").contains("imgpipe_transformer_transform_seconds_bucket{le=");
-        assertThat(metrics).as("jobs done").contains("imgpipe_transformer_jobs_total{outcome=\"done\"");
+        assertThat(metrics).as("jobs done").contains("imgpipe_transformer_jobs_total{outcome=\"done\",reason=\"none\"");
         assertThat(metrics).as("failures by reason")
                 .contains("imgpipe_transformer_jobs_total{outcome=\"failed\",reason=\"corrupt_image\"");
         assertThat(metrics).as("stores").contains("imgpipe_save2db_messages_total{kind=\"original\"");

@@ -42,7 +42,7 @@ class HaproxyFailoverIT {
     private static final int CLIENT_THREADS = 4;
     private static final Duration STREAM_FOR = Duration.ofSeconds(12);
     private static final Duration KILL_AFTER = Duration.ofSeconds(4);
-    private static final long PAUSE_BETWEEN_UPLOADS_MS = 20;
+    private static final long PAUSE_BETWEEN_UPLOADS_MS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Pipeline pipeline;
@@ -140,16 +140,16 @@ class HaproxyFailoverIT {
         // Exposed: in flight at some moment between SIGKILL and the process being gone (its sockets closed).
         long exposed = all.stream().filter(a -> a.startedNanos() < goneAt && a.endedNanos() >= killedAt).count();
         long slowest = all.stream().mapToLong(a -> a.endedNanos() - a.startedNanos()).max().orElse(0);
-        System.out.printf("[imgpipe-it] haproxy failover: sent %d, accepted %d, failed %d (during failover), "
+        System.out.println(String.format("[imgpipe-it] haproxy failover: sent %d, accepted %d, failed %d (during failover), "
                         + "failed after marked down %d; failed before the kill %d; in flight at the kill %d (%d "
                         + "between SIGKILL and the process gone %d ms later); gateway1 marked DOWN %d ms after the "
-                        + "kill; accepted after that %d; slowest upload %d ms; haproxy retries %s, redispatches %s%n",
+                        + "kill; accepted after that %d; slowest upload %d ms; haproxy retries %s, redispatches %s",
                 all.size(), accepted.size(), failedDuringFailover, failedAfterMarkedDown, failedBeforeKill,
                 inFlightAtKill, exposed, ms(goneAt - killedAt), ms(markedDownAt - killedAt),
                 acceptedAfterMarkedDown, ms(slowest), haproxy.backendCounter("wretr"),
-                haproxy.backendCounter("wredis"));
-        failed.forEach(a -> System.out.printf("[imgpipe-it]   failed: started %+d ms, ended %+d ms from the kill: %s%n",
-                ms(a.startedNanos() - killedAt), ms(a.endedNanos() - killedAt), a.failure()));
+                haproxy.backendCounter("wredis")));
+        failed.forEach(a -> System.out.println(String.format("[imgpipe-it]   failed: started %+d ms, ended %+d ms "
+                + "from the kill: %s", ms(a.startedNanos() - killedAt), ms(a.endedNanos() - killedAt), a.failure())));
 
         assertThat(failedBeforeKill).as("uploads failed before any gateway was killed").isZero();
         assertThat(failedAfterMarkedDown).as("uploads started after HAProxy marked gateway1 DOWN that failed")

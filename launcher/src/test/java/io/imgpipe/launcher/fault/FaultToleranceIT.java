@@ -112,7 +112,7 @@ class FaultToleranceIT {
         }
         assertThat(transformer.get("/metrics").body()).contains("imgpipe_transformer_transform_seconds_bucket")
                 .contains("imgpipe_transformer_queued_seconds_bucket")
-                .contains("imgpipe_transformer_jobs_total{outcome=\"done\"");
+                .contains("imgpipe_transformer_jobs_total{outcome=\"done\",reason=\"none\"");
         assertThat(save2db.get("/metrics").body()).contains("imgpipe_save2db_store_seconds")
                 .contains("imgpipe_save2db_messages_total");
         assertThat(logger.get("/metrics").body()).contains("imgpipe_logger_events_total");

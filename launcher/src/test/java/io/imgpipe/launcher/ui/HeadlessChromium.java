@@ -70,8 +70,7 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterTestExec
     public void beforeEach(ExtensionContext context) throws IOException {
         Assumptions.assumeFalse("skip".equalsIgnoreCase(System.getProperty(SWITCH)),
                 "browser tests switched off with -D" + SWITCH + "=skip");
-        requireExecutable(CHROMIUM, "the Chromium browser");
-        requireExecutable(CHROMEDRIVER, "chromedriver");
+        requireBrowser();
         testName = context.getRequiredTestMethod().getName();
         shot = 0;
         // Screenshots of an earlier run of this test would mix with this run's.
@@ -155,6 +154,12 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterTestExec
             }
         }
         return errors;
+    }
+
+    /** Fails, naming the packages to install, when the browser or its driver is missing. */
+    public static void requireBrowser() {
+        requireExecutable(CHROMIUM, "the Chromium browser");
+        requireExecutable(CHROMEDRIVER, "chromedriver");
     }
 
     private static void requireExecutable(String path, String what) {

@@ -39,7 +39,7 @@ final class UploadPage {
     }
 
     String chosenPreset() {
-        return new Select(driver.findElement(By.id("opt-preset"))).getFirstSelectedOption().getAttribute("value");
+        return new Select(driver.findElement(By.id("opt-preset"))).getFirstSelectedOption().getDomAttribute("value");
     }
 
     /** Hands files to the page's file input, as the picker or a drop would: all at once, newline-separated. */
@@ -60,7 +60,7 @@ final class UploadPage {
     }
 
     String state(WebElement card) {
-        return card.getAttribute("data-state");
+        return card.getDomAttribute("data-state");
     }
 
     /** Each card as name=state, for failure messages. */
@@ -95,13 +95,13 @@ final class UploadPage {
     void openGallery() {
         driver.findElement(By.id("tab-gallery")).click();
         waitUntil(Duration.ofSeconds(15), d -> driver.findElement(By.id("view-gallery")).isDisplayed()
-                && "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
+                && "false".equals(driver.findElement(By.id("gallery-grid")).getDomAttribute("aria-busy")));
     }
 
     void filterGallery(String status) {
         new Select(driver.findElement(By.id("gallery-filter"))).selectByValue(status);
         waitUntil(Duration.ofSeconds(15),
-                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
+                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getDomAttribute("aria-busy")));
     }
 
     /** Clicks "Load more" if it is offered; false when everything is shown already. */
@@ -113,13 +113,8 @@ final class UploadPage {
         script("arguments[0].scrollIntoView({block: 'center'})", more);
         more.click();
         waitUntil(Duration.ofSeconds(15),
-                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getAttribute("aria-busy")));
+                d -> "false".equals(driver.findElement(By.id("gallery-grid")).getDomAttribute("aria-busy")));
         return true;
-    }
-
-    void openUploads() {
-        driver.findElement(By.id("tab-upload")).click();
-        waitUntil(Duration.ofSeconds(10), d -> driver.findElement(By.id("view-upload")).isDisplayed());
     }
 
     List<WebElement> tiles() {
@@ -140,7 +135,7 @@ final class UploadPage {
         script("arguments[0].scrollIntoView({block: 'center'})", button);
         button.click();
         waitUntil(Duration.ofSeconds(10), d -> dialog.isDisplayed()
-                && "false".equals(driver.findElement(By.id("timeline-list")).getAttribute("aria-busy")));
+                && "false".equals(driver.findElement(By.id("timeline-list")).getDomAttribute("aria-busy")));
         return dialog;
     }
 

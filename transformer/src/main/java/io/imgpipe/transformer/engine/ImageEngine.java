@@ -21,11 +21,23 @@ public final class ImageEngine {
     private final EngineLimits limits;
     private final Codecs codecs;
     private final Encoder encoder;
+    private final TurboJpeg turbo;
 
     public ImageEngine(EngineLimits limits) {
+        this(limits, true);
+    }
+
+    /** @param nativeJpeg whether to decode plain JPEGs with the system's libjpeg-turbo when it is installed */
+    ImageEngine(EngineLimits limits, boolean nativeJpeg) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);
+        this.turbo = nativeJpeg ? TurboJpeg.load().orElse(null) : null;
+    }
+
+    /** Whether plain JPEGs are decoded by libjpeg-turbo (installed) rather than ImageIO. */
+    public boolean decodesJpegNatively() {
+        return turbo != null;
     }
 
     /**
@@ -36,7 +48,7 @@ public final class ImageEngine {
     public TransformResult transform(byte[] input, TransformOptions options) throws ImageRejectedException {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(options, "options");
-        try (SourceImage source = SourceImage.open(input, limits, codecs)) {
+        try (SourceImage source = SourceImage.open(input, limits, codecs, turbo)) {
             ImageFormat output = options.format().resolve(source.format());
             if (!encoder.canWrite(output)) {
                 throw new ImageRejectedException("unsupported_output", "cannot write " + output.key()

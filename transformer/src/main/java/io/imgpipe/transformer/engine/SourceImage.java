@@ -19,23 +19,30 @@ import java.util.Locale;
  */
 final class SourceImage implements AutoCloseable {
 
-    private static final int LAST_PASS = 1_000_000;
-
     private final ImageFormat format;
+    private final byte[] input;
+    private final TurboJpeg turbo;
     private final ImageReader reader;
     private final ImageInputStream stream;
     private final int width;
     private final int height;
 
-    private SourceImage(ImageFormat format, ImageReader reader, ImageInputStream stream, int width, int height) {
+    private SourceImage(ImageFormat format, byte[] input, TurboJpeg turbo, ImageReader reader, ImageInputStream stream,
+                        int width, int height) {
         this.format = format;
+        this.input = input;
+        this.turbo = turbo;
         this.reader = reader;
         this.stream = stream;
         this.width = width;
         this.height = height;
     }
 
-    static SourceImage open(byte[] input, EngineLimits limits, Codecs codecs) throws ImageRejectedException {
+    /**
+     * @param turbo libjpeg-turbo to decode plain JPEGs with, or null for ImageIO only
+     */
+    static SourceImage open(byte[] input, EngineLimits limits, Codecs codecs, TurboJpeg turbo)
+            throws ImageRejectedException {
         if (input.length > limits.maxBytes()) {
             throw new ImageRejectedException("image_too_large", "the image is " + input.length
                     + " bytes, more than the limit of " + limits.maxBytes());
@@ -70,7 +77,8 @@ final class SourceImage implements AutoCloseable {
                 }
             }
             opened = true;
-            return new SourceImage(format, reader, stream, width, height);
+            boolean plainJpeg = format == ImageFormat.JPEG && !JpegStructure.needsColourConversion(input);
+            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, width, height);
         } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
         } finally {
@@ -101,16 +109,12 @@ final class SourceImage implements AutoCloseable {
      * (JPEG's shrink-on-load), and abandons the decode once {@code budgetNanos} have passed.
      */
     BufferedImage read(int subsampling, long budgetNanos) throws ImageRejectedException {
+        if (turbo != null) {
+            return readWithTurbo(subsampling, budgetNanos);
+        }
         ImageReadParam param = reader.getDefaultReadParam();
         if (subsampling > 1) {
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
-        }
-        if (format == ImageFormat.JPEG) {
-            // The JDK decoder otherwise renders every scan of a progressive JPEG, one full image per scan (about
-            // 7x slower); asking for a pass past the last makes libjpeg consume all input and render once.
-            // libjpeg then applies its inter-block smoothing to coefficients the early scans had not yet sent,
-            // a slight softening that vanishes in any downscale (measured in docs/benchmarks.md).
-            param.setSourceProgressivePasses(LAST_PASS, 1);
         }
         Deadline deadline = new Deadline(System.nanoTime() + budgetNanos);
         TruncationWatch truncation = new TruncationWatch();
@@ -139,6 +143,28 @@ final class SourceImage implements AutoCloseable {
         }
         if (image == null) {
             throw new ImageRejectedException("corrupt_image", "the " + format.key() + " decoder returned no image");
+        }
+        return image;
+    }
+
+    /**
+     * libjpeg-turbo cannot be interrupted, but its decode time is bounded by the pixel limit (about 10 ms per
+     * megapixel); the budget is checked when it returns.
+     */
+    private BufferedImage readWithTurbo(int subsampling, long budgetNanos) throws ImageRejectedException {
+        int denominator = Math.min(8, Integer.highestOneBit(Math.max(1, subsampling)));
+        long start = System.nanoTime();
+        BufferedImage image;
+        try {
+            image = turbo.decode(input, width, height, denominator);
+        } catch (RuntimeException e) {
+            throw corrupt(format, e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException("image_too_large", "decoding " + width + "x" + height
+                    + " pixels ran out of memory; lower the pixel limit or raise the heap", e);
+        }
+        if (System.nanoTime() - start > budgetNanos) {
+            throw timeout(budgetNanos);
         }
         return image;
     }

@@ -116,7 +116,10 @@ public final class TransformJobConsumer extends MessageConsumer {
                 "sourceHeight", result.sourceHeight(),
                 "millis", Duration.between(started, Instant.now()).toMillis()))));
         awaitAll(confirms);
-        Counter.builder("imgpipe.transformer.jobs").tag("outcome", "done").register(runtime.registry()).increment();
+        // Prometheus needs one set of tag keys per metric: a "done" without the reason key would make the registry
+        // drop every "failed" counter registered after it (and the reverse), silently.
+        Counter.builder("imgpipe.transformer.jobs").tag("outcome", "done").tag("reason", "none")
+                .register(runtime.registry()).increment();
         log.info("event=transformed image_id={} trace_id={} format={} width={} height={} bytes={}", id,
                 Traceparent.traceId(trace), result.format().key(), result.width(), result.height(), result.bytes().length);
     }
