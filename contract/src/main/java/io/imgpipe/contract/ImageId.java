@@ -22,6 +22,20 @@ public record ImageId(String value) {
         return new ImageId(HexFormat.of().formatHex(bytes));
     }
 
+    /**
+     * The id of an upload sent with an {@code Idempotency-Key}: the same key always names the same image, so a client
+     * that retries an upload whose answer it never got cannot create a second image. As unguessable as the key.
+     */
+    public static ImageId fromIdempotencyKey(String key) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("imgpipe-idempotency-key:" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new ImageId(HexFormat.of().formatHex(digest, 0, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static boolean isWellFormed(String candidate) {
         return candidate != null && SHAPE.matcher(candidate).matches();
     }

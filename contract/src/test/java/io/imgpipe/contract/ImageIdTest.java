@@ -31,6 +31,15 @@ class ImageIdTest {
     }
 
     @Test
+    void anIdempotencyKeyAlwaysNamesTheSameImageAndDifferentKeysDifferentImages() {
+        ImageId first = ImageId.fromIdempotencyKey("3f1c0a52-upload-7");
+
+        assertThat(ImageId.fromIdempotencyKey("3f1c0a52-upload-7")).isEqualTo(first);
+        assertThat(ImageId.fromIdempotencyKey("3f1c0a52-upload-8")).isNotEqualTo(first);
+        assertThat(first.value()).matches("[0-9a-f]{32}");
+    }
+
+    @Test
     void traceparentContinuesAValidTraceAndStartsANewOneOtherwise() {
         String incoming = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 

@@ -185,6 +185,23 @@ class PipelineIT {
     }
 
     @Test
+    void retryingWithTheSameIdempotencyKeyNamesTheSameImage() {
+        String key = java.util.UUID.randomUUID().toString();
+
+        HttpResponse<byte[]> first = http.post("image?width=33", jpeg, "Idempotency-Key", key);
+        HttpResponse<byte[]> retry = http.post("image?width=33", jpeg, "Idempotency-Key", key);
+        HttpResponse<byte[]> other = http.post("image?width=33", jpeg, "Idempotency-Key", key + "-2");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(retry.statusCode()).isEqualTo(202);
+        String id = Http.json(first).get("id").asText();
+        assertThat(Http.json(retry).get("id").asText()).isEqualTo(id);
+        assertThat(Http.json(other).get("id").asText()).isNotEqualTo(id);
+        assertThat(http.get("image/" + id + "?wait=60").statusCode()).isEqualTo(200);
+        assertError(http.post("image", jpeg, "Idempotency-Key", "bad key with spaces"), 400, "bad_option");
+    }
+
+    @Test
     void notAnImageIs415() {
         HttpResponse<byte[]> r = http.post("image", "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(),
                 "Content-Type", "image/jpeg");

@@ -93,7 +93,7 @@ public final class UploadHandler implements HttpHandler {
         });
         uploadBytes.record(upload.bytes().length);
 
-        ImageId id = ImageId.random();
+        ImageId id = idFor(exchange);
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(Headers.TRACEPARENT));
         Instant now = Instant.now();
         try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
@@ -120,6 +120,18 @@ public final class UploadHandler implements HttpHandler {
             }
             Json.send(exchange, 202, Json.object("id", id.value(), "status", "queued", "links", ImageLinks.of(id.value())));
         }
+    }
+
+    /** A random id, or the one derived from the client's {@code Idempotency-Key}, so that retries are harmless. */
+    private static ImageId idFor(HttpServerExchange exchange) {
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (key == null) {
+            return ImageId.random();
+        }
+        if (key.isBlank() || key.length() > 200 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new ApiException(400, "bad_option", "Idempotency-Key must be 1 to 200 visible ASCII characters");
+        }
+        return ImageId.fromIdempotencyKey(key);
     }
 
     private ReplyQueues.Reply openReply() {
