@@ -124,8 +124,11 @@ export class Card {
     this.errorTitle.textContent = fmt.errorLabel(failure.code);
     this.errorMessage.textContent = failure.message || '';
     this.retryButton.hidden = !failure.retryable;
-    this.retryButton.textContent = failure.retryAfter
-      ? t('card.retryIn', { seconds: failure.retryAfter })
+    // The server said when to come back (Retry-After): the button waits until then.
+    const early = failure.retryAt && Date.now() < failure.retryAt;
+    this.retryButton.disabled = Boolean(early);
+    this.retryButton.textContent = early
+      ? t('card.retryIn', { seconds: Math.ceil((failure.retryAt - Date.now()) / 1000) })
       : t('card.retry');
   }
 
@@ -260,6 +263,10 @@ export class Card {
 
   fail(failure) {
     if (this.state === 'done') return;
+    if (failure.retryAfter) {
+      failure.retryAt = Date.now() + failure.retryAfter * 1000;
+      setTimeout(() => this.renderError(), failure.retryAfter * 1000 + 50);
+    }
     this.failure = failure;
     if (!this.setState('failed', true)) this.render();
   }

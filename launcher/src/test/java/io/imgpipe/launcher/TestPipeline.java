@@ -47,7 +47,11 @@ public final class TestPipeline {
             } catch (Exception e) {
                 throw new IllegalStateException("the pipeline did not start: " + e, e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared.pipeline::close));
+            TestPipeline started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.pipeline.close();
+                started.dropFreshDatabase();
+            }));
         }
         return shared;
     }
@@ -98,6 +102,22 @@ public final class TestPipeline {
         int slash = adminUrl.lastIndexOf('/');
         int query = adminUrl.indexOf('?', slash);
         return adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
+    }
+
+    /** Drops the database created for an external run, so CI machines do not collect them. */
+    private void dropFreshDatabase() {
+        if (!"external".equals(kind)) {
+            return;
+        }
+        String admin = System.getenv("IMGPIPE_TEST_JDBC_URL");
+        String name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        try (Connection c = DriverManager.getConnection(admin, System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER",
+                "postgres"), System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", ""));
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (Exception e) {
+            System.err.println("[imgpipe-it] could not drop " + name + ": " + e);
+        }
     }
 
     public URI baseUrl() {

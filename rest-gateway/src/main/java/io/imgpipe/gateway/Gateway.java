@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Config config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
-        HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true));
+        HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
         ImageQueries queries = new ImageQueries(pool);
         QueueDepth depth = runtime.closeOnExit(new QueueDepth(runtime.connection(), config.queueLimit()).start());
         CompletionWaiters waiters = new CompletionWaiters();

@@ -164,6 +164,14 @@ public final class OptionsParser {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** Integer.parseInt also takes non-ASCII digits (width=１００); the grammar is ASCII only. */
+    private static int asciiInt(String v) {
+        if (!v.matches("[+-]?[0-9]{1,10}")) {
+            throw new NumberFormatException(v);
+        }
+        return Integer.parseInt(v);
+    }
+
     static String clip(String s) {
         String printable = s.replaceAll("[^\\x20-\\x7E]", "?");
         return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
@@ -252,7 +260,7 @@ public final class OptionsParser {
 
         private static int integer(String name, String v, int min, int max) {
             try {
-                int n = Integer.parseInt(v);
+                int n = asciiInt(v);
                 if (n >= min && n <= max) {
                     return n;
                 }
@@ -325,10 +333,10 @@ public final class OptionsParser {
             String[] parts = v.split(",", -1);
             if (parts.length == 4) {
                 try {
-                    int x = Integer.parseInt(parts[0].trim());
-                    int y = Integer.parseInt(parts[1].trim());
-                    int w = Integer.parseInt(parts[2].trim());
-                    int h = Integer.parseInt(parts[3].trim());
+                    int x = asciiInt(parts[0].trim());
+                    int y = asciiInt(parts[1].trim());
+                    int w = asciiInt(parts[2].trim());
+                    int h = asciiInt(parts[3].trim());
                     if (x >= 0 && y >= 0 && w > 0 && h > 0 && w <= 100_000 && h <= 100_000
                             && x <= 100_000 && y <= 100_000) {
                         return new Crop(x, y, w, h);

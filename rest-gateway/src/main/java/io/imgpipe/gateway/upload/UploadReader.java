@@ -50,7 +50,7 @@ public final class UploadReader {
             if (exchange.getRequestContentLength() < 0 && String.valueOf(e.getMessage()).contains("UT000020")) {
                 throw tooLarge();
             }
-            throw e;
+            throw new ApiException(400, "incomplete_body", "the body ended before its Content-Length");
         }
         if (bytes.length > maxBytes) {
             throw tooLarge();

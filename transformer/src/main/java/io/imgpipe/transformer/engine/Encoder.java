@@ -62,7 +62,8 @@ final class Encoder {
         }
         return switch (format) {
             case BMP -> convert(image, BufferedImage.TYPE_3BYTE_BGR);
-            case TIFF -> convert(image, alpha ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
+            // the PNG and TIFF writers take byte-interleaved rows directly; packed ints go sample by sample
+            case PNG, TIFF -> convert(image, alpha ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
             default -> image;
         };
     }

@@ -42,7 +42,8 @@ final class IccProfiles {
             return false;
         }
         String text = new String(desc, StandardCharsets.ISO_8859_1).replace("\0", "").toLowerCase(Locale.ROOT);
-        return text.contains("srgb") || text.contains("iec61966-2");
+        // "linear sRGB" shares sRGB's primaries but not its tone curve: converting it matters
+        return (text.contains("srgb") || text.contains("iec61966-2")) && !text.contains("linear");
     }
 
     private static byte[] jpeg(byte[] d) {

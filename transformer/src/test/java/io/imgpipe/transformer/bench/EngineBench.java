@@ -326,7 +326,18 @@ public final class EngineBench {
         }
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(p.bytes));
         BufferedImage rgb = Pixels.create(decoded.getWidth(), decoded.getHeight(), false);
-        rgb.getGraphics().drawImage(decoded, 0, 0, null);
+        if (decoded.getRaster().getNumBands() == 1) {
+            // gray samples as they are (see Ssim.luma), not through Java's linear-gray colour model
+            int[] d = Pixels.data(rgb);
+            for (int y = 0; y < decoded.getHeight(); y++) {
+                for (int x = 0; x < decoded.getWidth(); x++) {
+                    int v = decoded.getRaster().getSample(x, y, 0);
+                    d[y * decoded.getWidth() + x] = 0xFF000000 | v << 16 | v << 8 | v;
+                }
+            }
+        } else {
+            rgb.getGraphics().drawImage(decoded, 0, 0, null);
+        }
         BufferedImage upright = new Orient(p.orientation).apply(rgb);
         fullDecodes.clear(); // one at a time: a 20 MP decode is 80 MB
         fullDecodes.put(p.name(), upright);

@@ -12,19 +12,11 @@ final class Lanczos3 {
     private Lanczos3() {
     }
 
-    /** Luma (BT.601) of {@code src} resampled to width × height. */
+    /** Luma (BT.601, see {@link Ssim#luma}) of {@code src} resampled to width × height. */
     static double[] luma(BufferedImage src, int width, int height) {
         int w = src.getWidth();
         int h = src.getHeight();
-        double[] y = new double[w * h];
-        int[] row = new int[w];
-        for (int j = 0; j < h; j++) {
-            src.getRGB(0, j, w, 1, row, 0, w);
-            for (int i = 0; i < w; i++) {
-                int c = row[i];
-                y[j * w + i] = 0.299 * (c >> 16 & 0xFF) + 0.587 * (c >> 8 & 0xFF) + 0.114 * (c & 0xFF);
-            }
-        }
+        double[] y = Ssim.luma(src);
         double[] across = new double[width * h];
         for (int j = 0; j < h; j++) {
             resample(y, j * w, 1, w, across, j * width, 1, width);

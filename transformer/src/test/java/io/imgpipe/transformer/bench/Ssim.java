@@ -16,14 +16,23 @@ final class Ssim {
     private Ssim() {
     }
 
+    /**
+     * BT.601 luma of every pixel. A one-band image's samples are taken as they are: Java labels 8-bit gray as
+     * linear and {@code getRGB} would brighten it, while JPEG and PNG gray is gamma-encoded like sRGB.
+     */
     static double[] luma(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         double[] y = new double[w * h];
+        boolean gray = img.getRaster().getNumBands() == 1;
         for (int j = 0; j < h; j++) {
             for (int i = 0; i < w; i++) {
-                int c = img.getRGB(i, j);
-                y[j * w + i] = 0.299 * (c >> 16 & 0xFF) + 0.587 * (c >> 8 & 0xFF) + 0.114 * (c & 0xFF);
+                if (gray) {
+                    y[j * w + i] = img.getRaster().getSample(i, j, 0);
+                } else {
+                    int c = img.getRGB(i, j);
+                    y[j * w + i] = 0.299 * (c >> 16 & 0xFF) + 0.587 * (c >> 8 & 0xFF) + 0.114 * (c & 0xFF);
+                }
             }
         }
         return y;
