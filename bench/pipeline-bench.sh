@@ -71,7 +71,9 @@ snapshot "$transformer_jar" bench/target/lib/transformer-all.jar
 kind=embedded
 for a in "${args[@]}"; do [ "$a" = --external ] && kind=external; done
 $smoke && kind="$kind-smoke"
-java_opts=(-Dlogback.configurationFile=logback-bench.xml "-DIMGPIPE_BENCH_LOG=$repo/bench/target/pipeline-bench.log"
+# On 2 cores the common pool's parallelism is 1, and then CompletableFuture runs every default-executor async step
+# (the JDK HttpClient takes some) on a new thread: thousands of threads per run in the load generator. Give it a pool.
+java_opts=("-Djava.util.concurrent.ForkJoinPool.common.parallelism=$(nproc)" -Dlogback.configurationFile=logback-bench.xml "-DIMGPIPE_BENCH_LOG=$repo/bench/target/pipeline-bench.log"
   "-Dimgpipe.bench.command=bench/pipeline-bench.sh $*")
 $jfr && java_opts+=("-XX:StartFlightRecording=filename=$repo/bench/target/pipeline-bench-$kind.jfr,settings=profile")
 # shellcheck disable=SC2206

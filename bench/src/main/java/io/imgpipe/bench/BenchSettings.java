@@ -57,7 +57,7 @@ record BenchSettings(boolean smoke, boolean external, Path corpus, Path repo, Pa
 
         static Budget full() {
             return new Budget(Duration.ofSeconds(8), Duration.ofSeconds(25), 10_000, 20, Duration.ofSeconds(15), 1_000,
-                    200, Duration.ofSeconds(8), Duration.ofSeconds(30), 5_000, Duration.ofSeconds(15), 4_000, 8,
+                    200, Duration.ofSeconds(8), Duration.ofSeconds(30), 5_000, Duration.ofSeconds(10), 6_000, 8,
                     Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofSeconds(90));
         }
 
