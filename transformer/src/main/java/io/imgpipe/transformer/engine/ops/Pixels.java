@@ -34,9 +34,4 @@ public final class Pixels {
             throw new IllegalArgumentException("operations take TYPE_INT_RGB or TYPE_INT_ARGB images, got type " + type);
         }
     }
-
-    /** Opaque images carry garbage in the top byte of TYPE_INT_RGB; this gives the alpha operations should use. */
-    static int alphaOf(int argb, boolean hasAlpha) {
-        return hasAlpha ? argb >>> 24 : 0xFF;
-    }
 }
