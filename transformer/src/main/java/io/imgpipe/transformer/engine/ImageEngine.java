@@ -27,8 +27,11 @@ public final class ImageEngine {
         this(limits, true);
     }
 
-    /** @param nativeJpeg whether to decode plain JPEGs with the system's libjpeg-turbo when it is installed */
-    ImageEngine(EngineLimits limits, boolean nativeJpeg) {
+    /**
+     * @param nativeJpeg whether to decode plain JPEGs with the system's libjpeg-turbo when it is installed; false
+     *                   keeps every decode in Java's ImageIO
+     */
+    public ImageEngine(EngineLimits limits, boolean nativeJpeg) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);

@@ -59,6 +59,7 @@ public final class EngineBench {
     private final double minSeconds = Double.parseDouble(System.getProperty("bench.seconds", "4"));
     private final String vips = System.getProperty("bench.vips", "");
     private final ImageEngine engine = new ImageEngine(EngineLimits.defaults());
+    private final ImageEngine imageIoEngine = new ImageEngine(EngineLimits.defaults(), false);
     private final OptionsParser parser = OptionsParser.withPresets(null);
     private final Map<String, BufferedImage> fullDecodes = new HashMap<>();
 
@@ -88,8 +89,9 @@ public final class EngineBench {
         List<Photo> baseline = jpegs.stream().filter(p -> !p.progressive).toList();
         List<Photo> progressive = jpegs.stream().filter(Photo::progressive).toList();
         System.out.printf(Locale.ROOT, "corpus %s: %d baseline and %d progressive JPEGs larger than 800 px, %d PNGs;"
-                        + " %d threads, %d rounds, java %s, %s%n%n", corpus, baseline.size(), progressive.size(),
+                        + " %d threads, %d rounds, java %s, %s, %s%n%n", corpus, baseline.size(), progressive.size(),
                 pngs.size(), threads, rounds, System.getProperty("java.version"),
+                engine.decodesJpegNatively() ? "libjpeg-turbo found" : "no libjpeg-turbo (ImageIO decoding)",
                 vips.isEmpty() ? "no vipsthumbnail" : vipsVersion());
 
         System.out.println("### Fit inside 800x800, JPEG q85");
@@ -126,6 +128,11 @@ public final class EngineBench {
         }
         Map<String, Thumbnailer> inProcess = new LinkedHashMap<>();
         inProcess.put("imgpipe engine", options(THUMBNAIL));
+        if (engine.decodesJpegNatively()) {
+            TransformOptions o = parser.parse(THUMBNAIL);
+            inProcess.put("imgpipe engine, ImageIO decoding (no libjpeg-turbo)", in -> imageIoEngine.transform(in, o)
+                    .bytes());
+        }
         inProcess.put("Thumbnailator 0.4.20", in -> thumbnailator(in, 800, false));
         Map<String, Runnable> external = new LinkedHashMap<>();
         Path vipsOut = Files.createTempDirectory("bench-vips");

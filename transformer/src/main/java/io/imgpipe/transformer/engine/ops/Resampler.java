@@ -1,8 +1,9 @@
 package io.imgpipe.transformer.engine.ops;
 
 /**
- * Scales {@link Planes}: 2×2 (or 2×1) box averaging while the image is still at least twice the target, which is
- * cheap and alias-free, then one separable Lanczos-3 pass to the exact size. Enlarging uses Lanczos-3 directly.
+ * Scales images: 2×2 (or 2×1) box averaging while the image is still at least three times the target, which is
+ * cheap and alias-free, then one separable Lanczos-3 pass to the exact size, whose kernel then spans at most 18
+ * samples. Enlarging uses Lanczos-3 directly.
  */
 final class Resampler {
 
@@ -11,23 +12,34 @@ final class Resampler {
     private Resampler() {
     }
 
+    /** Box-halve while the image is at least this many times the target, leaving Lanczos a factor below it. */
+    private static final int HALVE_WHILE = 3;
+
     /**
-     * Resizes an opaque packed image, whose first pass reads the packed pixels directly: the largest image is never
-     * unpacked into planes.
+     * Resizes an opaque packed image. Halving and the first Lanczos pass read packed pixels directly, so the
+     * large decoded image is never unpacked into float planes.
      */
-    static Planes resizeOpaque(int[] src, int width, int height, int targetWidth, int targetHeight) {
-        if (width >= 4 * targetWidth || height >= 4 * targetHeight || width == targetWidth) {
-            Planes p = new Planes(width, height, 3);
+    static Planes resizeOpaque(int[] pixels, int width, int height, int targetWidth, int targetHeight) {
+        int[] src = pixels;
+        int w = width;
+        int h = height;
+        while (w >= HALVE_WHILE * targetWidth && h >= HALVE_WHILE * targetHeight) {
+            src = halvePacked(src, w, h);
+            w /= 2;
+            h /= 2;
+        }
+        if (w >= HALVE_WHILE * targetWidth || h >= HALVE_WHILE * targetHeight || w == targetWidth) {
+            Planes p = new Planes(w, h, 3);
             unpack(src, p);
             return resize(p, targetWidth, targetHeight);
         }
-        Contributions k = Contributions.of(width, targetWidth);
-        Planes out = new Planes(targetWidth, height, 3);
+        Contributions k = Contributions.of(w, targetWidth);
+        Planes out = new Planes(targetWidth, h, 3);
         float[] r = out.channels[0];
         float[] g = out.channels[1];
         float[] b = out.channels[2];
-        for (int y = 0; y < height; y++) {
-            int row = y * width;
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
             int o = y * targetWidth;
             for (int x = 0; x < targetWidth; x++) {
                 int[] idx = k.indices[x];
@@ -37,10 +49,10 @@ final class Resampler {
                 float sb = 0;
                 for (int t = 0; t < idx.length; t++) {
                     int c = src[row + idx[t]];
-                    float w = wt[t];
-                    sr += w * ((c >> 16) & 0xFF);
-                    sg += w * ((c >> 8) & 0xFF);
-                    sb += w * (c & 0xFF);
+                    float weight = wt[t];
+                    sr += weight * ((c >> 16) & 0xFF);
+                    sg += weight * ((c >> 8) & 0xFF);
+                    sb += weight * (c & 0xFF);
                 }
                 r[o + x] = sr;
                 g[o + x] = sg;
@@ -48,6 +60,29 @@ final class Resampler {
             }
         }
         return out.height == targetHeight ? out : vertical(out, targetHeight);
+    }
+
+    /** 2×2 box average of packed opaque pixels, rounded; an odd last row or column is dropped. */
+    private static int[] halvePacked(int[] src, int w, int h) {
+        int ow = w / 2;
+        int oh = h / 2;
+        int[] out = new int[ow * oh];
+        for (int y = 0; y < oh; y++) {
+            int r0 = 2 * y * w;
+            int r1 = r0 + w;
+            int o = y * ow;
+            for (int x = 0, s = 0; x < ow; x++, s += 2) {
+                int a = src[r0 + s];
+                int b = src[r0 + s + 1];
+                int c = src[r1 + s];
+                int d = src[r1 + s + 1];
+                int red = ((a >> 16 & 0xFF) + (b >> 16 & 0xFF) + (c >> 16 & 0xFF) + (d >> 16 & 0xFF) + 2) >> 2;
+                int green = ((a >> 8 & 0xFF) + (b >> 8 & 0xFF) + (c >> 8 & 0xFF) + (d >> 8 & 0xFF) + 2) >> 2;
+                int blue = ((a & 0xFF) + (b & 0xFF) + (c & 0xFF) + (d & 0xFF) + 2) >> 2;
+                out[o + x] = 0xFF000000 | red << 16 | green << 8 | blue;
+            }
+        }
+        return out;
     }
 
     private static void unpack(int[] src, Planes p) {
@@ -64,9 +99,9 @@ final class Resampler {
 
     static Planes resize(Planes in, int targetWidth, int targetHeight) {
         Planes p = in;
-        while (p.width >= 4 * targetWidth || p.height >= 4 * targetHeight) {
-            boolean halveX = p.width >= 4 * targetWidth;
-            boolean halveY = p.height >= 4 * targetHeight;
+        while (p.width >= HALVE_WHILE * targetWidth || p.height >= HALVE_WHILE * targetHeight) {
+            boolean halveX = p.width >= HALVE_WHILE * targetWidth;
+            boolean halveY = p.height >= HALVE_WHILE * targetHeight;
             p = halve(p, halveX, halveY);
         }
         if (p.width != targetWidth) {
