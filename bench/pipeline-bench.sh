@@ -74,7 +74,7 @@ $smoke && kind="$kind-smoke"
 # On 2 cores the common pool's parallelism is 1, and then CompletableFuture runs every default-executor async step
 # (the JDK HttpClient takes some) on a new thread: thousands of threads per run in the load generator. Give it a pool.
 java_opts=("-Djava.util.concurrent.ForkJoinPool.common.parallelism=$(nproc)" -Dlogback.configurationFile=logback-bench.xml "-DIMGPIPE_BENCH_LOG=$repo/bench/target/pipeline-bench.log"
-  "-Dimgpipe.bench.command=bench/pipeline-bench.sh $*")
+  "-Dimgpipe.bench.command=bench/pipeline-bench.sh${*:+ $*}")
 $jfr && java_opts+=("-XX:StartFlightRecording=filename=$repo/bench/target/pipeline-bench-$kind.jfr,settings=profile")
 # shellcheck disable=SC2206
 java_opts+=(${BENCH_JAVA_OPTS:-})

@@ -11,7 +11,7 @@ import java.util.zip.Inflater;
 
 /**
  * Finds an embedded ICC profile in the encoded bytes (JPEG APP2 "ICC_PROFILE" chunks, PNG iCCP, WebP ICCP), for
- * decoders that return samples labelled sRGB whatever the file says. A damaged profile counts as none: the colours
+ * decoders that return samples labelled sRGB whatever the file says (libjpeg-turbo). A damaged profile counts as none: the colours
  * are then read as sRGB, which is what every browser does too.
  */
 final class IccProfiles {

@@ -65,7 +65,7 @@ public final class ImageEngine {
             int subsampling = source.format() == ImageFormat.JPEG ? plan.subsampling() : 1;
             BufferedImage decoded = source.read(subsampling, limits.decodeBudget().toNanos());
             Normalizer.Normalized normalized = Normalizer.normalize(decoded,
-                    IccProfiles.embedded(input, source.format()));
+                    source.ignoresEmbeddedProfile() ? IccProfiles.embedded(input, source.format()) : null);
             BufferedImage image = normalized.image();
             int dw = swap ? image.getHeight() : image.getWidth();
             int dh = swap ? image.getWidth() : image.getHeight();

@@ -92,6 +92,15 @@ final class SourceImage implements AutoCloseable {
         return format == ImageFormat.GIF || format == ImageFormat.TIFF || format == ImageFormat.WEBP;
     }
 
+    /**
+     * Whether the pixels {@link #read} returns ignore the file's embedded ICC profile. ImageIO's decoders apply it
+     * themselves (the JDK's JPEG decoder converts to sRGB, TwelveMonkeys' return its colour space); libjpeg-turbo
+     * does not, so the engine applies it after shrinking.
+     */
+    boolean ignoresEmbeddedProfile() {
+        return turbo != null;
+    }
+
     ImageFormat format() {
         return format;
     }
