@@ -1,7 +1,5 @@
 package io.imgpipe.logger;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.imgpipe.contract.runtime.Database;
 import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -17,15 +15,9 @@ public final class ActivityLogger implements AutoCloseable {
     }
 
     public static ActivityLogger start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        HikariDataSource pool = Database.pool(config.infra(), "logger", config.threads() + 1, false, registry);
-        ActivityLog.migrate(pool);
-        ServiceRuntime runtime = ServiceRuntime.connect("logger", config.infra(), registry);
-        runtime.closeOnExit(pool);
-        ActivityConsumer consumer = runtime.closeOnExit(new ActivityConsumer(new ActivityLog(pool), registry,
-                config.threads()));
-        consumer.start(runtime.connection());
-        runtime.serveAdmin(config.adminPort(), () -> runtime.brokerConnected() && Database.isReachable(pool));
-        return new ActivityLogger(runtime);
+        return new ActivityLogger(ServiceRuntime.startDatabaseWorker("logger", config.infra(), config.threads(),
+                config.adminPort(), registry, ActivityLog::migrate,
+                (pool, runtime) -> new ActivityConsumer(new ActivityLog(pool), registry, config.threads())));
     }
 
     @Override

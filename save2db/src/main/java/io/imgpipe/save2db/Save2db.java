@@ -1,7 +1,5 @@
 package io.imgpipe.save2db;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.imgpipe.contract.runtime.Database;
 import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -17,14 +15,9 @@ public final class Save2db implements AutoCloseable {
     }
 
     public static Save2db start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        HikariDataSource pool = Database.pool(config.infra(), "save2db", config.threads() + 1, false, registry);
-        Schema.migrate(pool);
-        ServiceRuntime runtime = ServiceRuntime.connect(StoreConsumer.SERVICE, config.infra(), registry);
-        runtime.closeOnExit(pool);
-        StoreConsumer consumer = runtime.closeOnExit(new StoreConsumer(new ImageArchive(pool), runtime, config.threads()));
-        consumer.start(runtime.connection());
-        runtime.serveAdmin(config.adminPort(), () -> runtime.brokerConnected() && Database.isReachable(pool));
-        return new Save2db(runtime);
+        return new Save2db(ServiceRuntime.startDatabaseWorker(StoreConsumer.SERVICE, config.infra(), config.threads(),
+                config.adminPort(), registry, Schema::migrate,
+                (pool, runtime) -> new StoreConsumer(new ImageArchive(pool), runtime, config.threads())));
     }
 
     @Override

@@ -55,6 +55,34 @@ public final class ServiceRuntime implements AutoCloseable {
         return new ServiceRuntime(service, connection, registry);
     }
 
+    /** What a database worker consumes with: its pool and its runtime are ready when this is called. */
+    @FunctionalInterface
+    public interface ConsumerFactory {
+        io.imgpipe.contract.amqp.MessageConsumer create(javax.sql.DataSource pool, ServiceRuntime runtime);
+    }
+
+    /**
+     * Starts a worker that writes to PostgreSQL (save2db, the logger): opens its pool, migrates its schema,
+     * connects, starts its consumer, and serves its admin port (ready = broker connected and database reachable).
+     */
+    public static ServiceRuntime startDatabaseWorker(String service, Infrastructure infra, int threads, int adminPort,
+                                                     PrometheusMeterRegistry registry,
+                                                     java.util.function.Consumer<javax.sql.DataSource> migrate,
+                                                     ConsumerFactory consumers) throws IOException {
+        com.zaxxer.hikari.HikariDataSource pool = Database.pool(infra, service, threads + 1, false, registry);
+        try {
+            migrate.accept(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        ServiceRuntime runtime = connect(service, infra, registry);
+        runtime.closeOnExit(pool);
+        runtime.closeOnExit(consumers.create(pool, runtime)).start(runtime.connection());
+        runtime.serveAdmin(adminPort, () -> runtime.brokerConnected() && Database.isReachable(pool));
+        return runtime;
+    }
+
     /** A registry with the JVM binders; in one JVM the launcher shares one between the services. */
     public static PrometheusMeterRegistry newRegistry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
