@@ -75,6 +75,10 @@ public final class PipelineBench {
     }
 
     private int run() throws Exception {
+        if (!Files.isRegularFile(settings.transformerJar())) {
+            throw new IllegalArgumentException("transformer jar " + settings.transformerJar() + " not found (build it:"
+                    + " ./mvnw -B -q -o install -DskipTests -pl bench -am)");
+        }
         int cores = settings.cores();
         List<Image> images = settings.smoke()
                 ? BenchSettings.SMOKE_IMAGES.stream().map(p -> Image.read(settings.repo().resolve(p))).toList()

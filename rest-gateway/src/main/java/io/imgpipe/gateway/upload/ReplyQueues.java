@@ -53,10 +53,11 @@ public final class ReplyQueues implements AutoCloseable {
         @Override
         public void close() {
             try {
+                // Auto-delete: cancelling its only consumer deletes the queue (an explicit delete would be one more
+                // round trip, and on Qpid a 404 that closes the channel).
                 channel.basicCancel(consumerTag);
-                channel.queueDelete(queue);
             } catch (IOException | RuntimeException e) {
-                // auto-delete and exclusive: the broker removes it with the channel anyway
+                // exclusive too: the broker removes it with the channel anyway
             }
         }
     }

@@ -62,8 +62,9 @@ public final class ImageEngine {
             int uprightWidth = swap ? source.height() : source.width();
             int uprightHeight = swap ? source.width() : source.height();
             TransformPlan plan = TransformPlan.of(uprightWidth, uprightHeight, options, limits);
-            int subsampling = source.format() == ImageFormat.JPEG ? plan.subsampling() : 1;
-            BufferedImage decoded = source.read(subsampling, limits.decodeBudget().toNanos());
+            boolean jpeg = source.format() == ImageFormat.JPEG;
+            BufferedImage decoded = source.read(jpeg ? plan.subsampling() : 1, jpeg ? plan.dctDenominator() : 1,
+                    limits.decodeBudget().toNanos());
             Normalizer.Normalized normalized = Normalizer.normalize(decoded,
                     source.ignoresEmbeddedProfile() ? IccProfiles.embedded(input, source.format()) : null);
             BufferedImage image = normalized.image();

@@ -114,12 +114,13 @@ final class SourceImage implements AutoCloseable {
     }
 
     /**
-     * Decodes the first frame, keeping every {@code subsampling}-th pixel of every {@code subsampling}-th row
-     * (JPEG's shrink-on-load), and abandons the decode once {@code budgetNanos} have passed.
+     * Decodes the first frame, shrinking on load: libjpeg-turbo scales by 1/{@code dctDenominator} in the DCT
+     * domain, ImageIO keeps every {@code subsampling}-th pixel of every {@code subsampling}-th row. Abandons the
+     * decode once {@code budgetNanos} have passed.
      */
-    BufferedImage read(int subsampling, long budgetNanos) throws ImageRejectedException {
+    BufferedImage read(int subsampling, int dctDenominator, long budgetNanos) throws ImageRejectedException {
         if (turbo != null) {
-            return readWithTurbo(subsampling, budgetNanos);
+            return readWithTurbo(dctDenominator, budgetNanos);
         }
         ImageReadParam param = reader.getDefaultReadParam();
         if (subsampling > 1) {
@@ -160,8 +161,7 @@ final class SourceImage implements AutoCloseable {
      * libjpeg-turbo cannot be interrupted, but its decode time is bounded by the pixel limit (about 10 ms per
      * megapixel); the budget is checked when it returns.
      */
-    private BufferedImage readWithTurbo(int subsampling, long budgetNanos) throws ImageRejectedException {
-        int denominator = Math.min(8, Integer.highestOneBit(Math.max(1, subsampling)));
+    private BufferedImage readWithTurbo(int denominator, long budgetNanos) throws ImageRejectedException {
         long start = System.nanoTime();
         BufferedImage image;
         try {

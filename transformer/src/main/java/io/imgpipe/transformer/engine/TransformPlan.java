@@ -39,6 +39,8 @@ record TransformPlan(int sourceWidth, int sourceHeight, Crop crop, int resizeWid
 
     /** Decoding at this many times the target at least keeps subsampling's aliasing out of the result. */
     static final int OVERSAMPLING = 2;
+    /** Headroom left after shrink-on-load in the DCT domain (libjpeg-turbo). */
+    static final double DCT_OVERSAMPLING = 1.5;
 
     static TransformPlan of(int sourceWidth, int sourceHeight, TransformOptions o, EngineLimits limits)
             throws ImageRejectedException {
@@ -95,22 +97,40 @@ record TransformPlan(int sourceWidth, int sourceHeight, Crop crop, int resizeWid
 
     /**
      * The largest decoder subsampling that still leaves the region to be resized at least {@link #OVERSAMPLING}
-     * times the output size along both axes.
+     * times the output size along both axes: subsampling keeps one pixel in s × s, so it aliases unless the final
+     * resize still has room to low-pass.
      */
     int subsampling() {
-        int rw = crop == null ? sourceWidth : crop.width();
-        int rh = crop == null ? sourceHeight : crop.height();
+        return Math.max(1, (int) Math.floor(reduction() / OVERSAMPLING));
+    }
+
+    /**
+     * The largest DCT-domain scale 1/1, 1/2, 1/4 or 1/8 that leaves the region at least {@link #DCT_OVERSAMPLING}
+     * times the output size. Scaling in the DCT averages blocks, so it needs less headroom than subsampling.
+     */
+    int dctDenominator() {
+        double r = reduction();
+        int d = 8;
+        while (d > 1 && r / d < DCT_OVERSAMPLING) {
+            d /= 2;
+        }
+        return d;
+    }
+
+    /** How many times larger than the output the region to be resized is, along its tighter axis. */
+    private double reduction() {
+        double rw = crop == null ? sourceWidth : crop.width();
+        double rh = crop == null ? sourceHeight : crop.height();
         if (options.fit() == Fit.COVER && options.resizes()) {
             // only the cover window is resized; the rest is cropped away
             double aspect = (double) resizeWidth / resizeHeight;
-            if ((double) rw / rh > aspect) {
-                rw = (int) Math.round(rh * aspect);
+            if (rw / rh > aspect) {
+                rw = rh * aspect;
             } else {
-                rh = (int) Math.round(rw / aspect);
+                rh = rw / aspect;
             }
         }
-        int s = Math.min(rw / (OVERSAMPLING * resizeWidth), rh / (OVERSAMPLING * resizeHeight));
-        return Math.max(1, s);
+        return Math.min(rw / resizeWidth, rh / resizeHeight);
     }
 
     /**
