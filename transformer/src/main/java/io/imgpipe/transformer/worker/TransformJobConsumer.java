@@ -90,7 +90,7 @@ public final class TransformJobConsumer extends MessageConsumer {
         runtime.activity(ActivityEvent.now(id, SERVICE, "started", trace, Map.of("attempt", job.attempt())));
         TransformResult result;
         try {
-            TransformOptions requested = options.parse(job.string(Headers.OPTIONS).orElse(""));
+            TransformOptions requested = options.parseCanonical(job.string(Headers.OPTIONS).orElse(""));
             long t0 = System.nanoTime();
             result = engine.transform(job.body(), requested);
             transformTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
