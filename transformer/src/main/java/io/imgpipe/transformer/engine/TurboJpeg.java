@@ -78,9 +78,25 @@ final class TurboJpeg {
                 throw new ImageRejectedException("corrupt_image", "the jpeg data cannot be decoded: "
                         + api.tjGetErrorStr2(handle));
             }
+            if (rc != 0 && isDamage(api.tjGetErrorStr2(handle))) {
+                // A warning about the entropy-coded data itself means the pixels are (partly) invented; warnings
+                // such as extraneous bytes before a marker are common in camera files and harmless.
+                throw new ImageRejectedException("corrupt_image", "the jpeg data is damaged: "
+                        + api.tjGetErrorStr2(handle));
+            }
         } finally {
             api.tjDestroy(handle);
         }
         return image;
+    }
+
+    /**
+     * Whether a libjpeg warning means image data was lost or made up (bad Huffman codes, unknown markers inside
+     * the scan, premature end). The two warnings real camera files often carry, extraneous bytes before a marker
+     * and SOS parameters of a sequential JPEG, are harmless: the pixels are all there.
+     */
+    static boolean isDamage(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+        return !(w.contains("extraneous bytes") || w.contains("invalid sos parameters for sequential"));
     }
 }
