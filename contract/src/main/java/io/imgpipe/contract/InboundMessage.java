@@ -16,8 +16,13 @@ public record InboundMessage(String routingKey, AMQP.BasicProperties properties,
                 delivery.getEnvelope().isRedeliver());
     }
 
+    /** @throws MalformedMessageException when the message has no valid image id */
     public ImageId imageId() {
-        return new ImageId(string(Headers.IMAGE_ID).orElseThrow(() -> new IllegalArgumentException("no image-id header")));
+        String value = string(Headers.IMAGE_ID).orElseThrow(() -> new MalformedMessageException("no image-id header"));
+        if (!ImageId.isWellFormed(value)) {
+            throw new MalformedMessageException("the image-id header is not an image id");
+        }
+        return new ImageId(value);
     }
 
     public String traceparent() {

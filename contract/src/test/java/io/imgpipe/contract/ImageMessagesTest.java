@@ -105,6 +105,18 @@ class ImageMessagesTest {
         assertThat(back).isEqualTo(e);
     }
 
+    @Test
+    void aMessageWithoutAValidImageIdIsMalformedNotRetryable() {
+        AMQP.BasicProperties none = new AMQP.BasicProperties.Builder().build();
+        AMQP.BasicProperties bad = new AMQP.BasicProperties.Builder()
+                .headers(java.util.Map.of(Headers.IMAGE_ID, "../../etc/passwd")).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InboundMessage("k", none, new byte[0], false).imageId())
+                .isInstanceOf(MalformedMessageException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InboundMessage("k", bad, new byte[0], false).imageId())
+                .isInstanceOf(MalformedMessageException.class);
+    }
+
     private static InboundMessage received(OutboundMessage m) {
         AMQP.BasicProperties props = m.properties();
         return new InboundMessage(m.routingKey(), props, m.body(), false);

@@ -37,13 +37,7 @@ final class StoreConsumer extends MessageConsumer {
 
     @Override
     protected void handle(InboundMessage m) throws Exception {
-        ImageId id;
-        try {
-            id = m.imageId();
-        } catch (IllegalArgumentException e) {
-            log.error("event=discarded reason=no_image_id routing_key={}", m.routingKey());
-            return;
-        }
+        ImageId id = m.imageId();
         long start = System.nanoTime();
         String kind;
         boolean fresh;

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * committed by then), a bounded number of messages in flight ({@code concurrency}, also the prefetch), handled on
  * the service's own worker threads.
  *
- * <p>When {@link #handle} throws, the failure is treated as transient (database down, broker busy): the message is
+ * <p>A message that breaks the contract ({@link io.imgpipe.contract.MalformedMessageException}) is logged and
+ * dropped: no retry can mend it.
+ *
+ * <p>When {@link #handle} throws anything else, the failure is treated as transient (database down, broker busy): the message is
  * put back after a short pause so that it is retried, without spinning. Permanent failures (a bad image) are not
  * exceptions: the handler records them as outcomes and returns normally.
  */
@@ -69,6 +72,10 @@ public abstract class MessageConsumer implements AutoCloseable {
         try {
             handle(message);
             ch.basicAck(deliveryTag, false);
+        } catch (io.imgpipe.contract.MalformedMessageException e) {
+            log.error("event=discarded queue={} routing_key={} reason=\"{}\"", queue, message.routingKey(),
+                    e.getMessage());
+            ack(ch, deliveryTag);
         } catch (Exception | Error e) {
             // An Error (e.g. OutOfMemoryError) must not leave the message unacknowledged forever: requeue it, and
             // let the redelivery count decide (the transformer parks a message that keeps failing as poison).
@@ -83,6 +90,14 @@ public abstract class MessageConsumer implements AutoCloseable {
             }
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    private static void ack(Channel ch, long deliveryTag) {
+        try {
+            ch.basicAck(deliveryTag, false);
+        } catch (IOException | RuntimeException e) {
+            // the channel is gone: the broker redelivers it, and it is discarded again
         }
     }
 

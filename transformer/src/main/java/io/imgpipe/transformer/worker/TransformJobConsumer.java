@@ -64,13 +64,7 @@ public final class TransformJobConsumer extends MessageConsumer {
 
     @Override
     protected void handle(InboundMessage job) throws Exception {
-        ImageId id;
-        try {
-            id = job.imageId();
-        } catch (IllegalArgumentException e) {
-            log.error("event=discarded reason=no_image_id routing_key={}", job.routingKey());
-            return;
-        }
+        ImageId id = job.imageId();
         String trace = job.traceparent();
         if (job.redelivered()) {
             int next = job.attempt() + 1;
