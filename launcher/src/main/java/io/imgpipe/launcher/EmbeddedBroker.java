@@ -12,8 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Apache Qpid Broker-J inside this JVM: a real AMQP 0-9-1 broker with an in-memory store, on a free loopback port.
- * For the one-JVM default and tests; messages do not survive the JVM.
+ * Apache Qpid Broker-J inside this JVM: a real AMQP 0-9-1 broker on a free loopback port. With a data directory its
+ * messages live in an embedded Derby store and survive a crash or restart of the JVM (the one-JVM default);
+ * without one they live in memory (tests).
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -26,11 +27,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.work = work;
     }
 
-    public static EmbeddedBroker start() throws Exception {
+    /** @param dataDir where persistent messages are kept, or empty for an in-memory broker */
+    public static EmbeddedBroker start(java.util.Optional<Path> dataDir) throws Exception {
         int port = freePort();
         Path work = Files.createTempDirectory("imgpipe-qpid");
         EmbeddedBroker broker = new EmbeddedBroker(port, work);
-        URL config = EmbeddedBroker.class.getClassLoader().getResource("qpid-embedded.json");
+        URL config = configuration(work, dataDir);
         Map<String, Object> attributes = new HashMap<>();
         attributes.put(SystemConfig.TYPE, "Memory");
         attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toExternalForm());
@@ -41,6 +43,28 @@ public final class EmbeddedBroker implements AutoCloseable {
                 "qpid.home_dir", work.toString()));
         broker.launcher.startup(attributes);
         return broker;
+    }
+
+    private static URL configuration(Path work, java.util.Optional<Path> dataDir) throws IOException {
+        String template;
+        try (var in = EmbeddedBroker.class.getClassLoader().getResourceAsStream("qpid-embedded.json")) {
+            template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String json;
+        if (dataDir.isPresent()) {
+            Path store = dataDir.get().toAbsolutePath();
+            Files.createDirectories(store);
+            String path = store.toString().replace("\\", "/");
+            json = template.replace("@STORE_TYPE@", "DERBY")
+                    .replace("@NODE_STORE_PATH@", "\"storePath\": \"" + path + "/node\",")
+                    .replace("@HOST_STORE_PATH@", ", \\\"storePath\\\": \\\"" + path + "/messages\\\"");
+        } else {
+            json = template.replace("@STORE_TYPE@", "Memory").replace("@NODE_STORE_PATH@", "")
+                    .replace("@HOST_STORE_PATH@", "");
+        }
+        Path file = work.resolve("initial-config.json");
+        Files.writeString(file, json);
+        return file.toUri().toURL();
     }
 
     public String amqpUri() {

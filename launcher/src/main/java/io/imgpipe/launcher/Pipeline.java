@@ -60,9 +60,12 @@ public final class Pipeline implements AutoCloseable {
         if (given.isSet(Env.AMQP_URI)) {
             broker = "external AMQP broker " + io.imgpipe.contract.amqp.AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
         } else {
-            EmbeddedBroker embedded = own(EmbeddedBroker.start());
+            Optional<Path> brokerDir = Optional.ofNullable(given.string("IMGPIPE_DATA_DIR", null))
+                    .map(d -> Path.of(d).toAbsolutePath().resolveSibling("qpid"));
+            EmbeddedBroker embedded = own(EmbeddedBroker.start(brokerDir));
             env.put(Env.AMQP_URI, embedded.amqpUri());
-            broker = "embedded Qpid Broker-J at " + embedded.amqpUri().replace("guest:guest@", "");
+            broker = "embedded Qpid Broker-J at " + embedded.amqpUri().replace("guest:guest@", "")
+                    + brokerDir.map(d -> " (messages kept in " + d + ")").orElse(" (messages in memory)");
         }
         String database;
         if (given.isSet(Env.JDBC_URL)) {

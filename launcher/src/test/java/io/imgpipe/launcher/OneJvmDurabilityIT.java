@@ -1,0 +1,52 @@
+package io.imgpipe.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The one-JVM mode keeps what it accepted: with a data directory the embedded broker stores messages in Derby and
+ * the embedded PostgreSQL keeps its files, so an upload accepted while no worker ran is finished after a restart.
+ * Always embedded: this is about the launcher's own infrastructure.
+ */
+class OneJvmDurabilityIT {
+
+    @Test
+    void uploadAcceptedBeforeARestartIsFinishedAfterIt(@TempDir Path data) throws Exception {
+        byte[] jpeg;
+        try (InputStream in = OneJvmDurabilityIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
+            jpeg = in.readAllBytes();
+        }
+        Map<String, String> settings = Map.of(
+                "IMGPIPE_HTTP_PORT", "0",
+                "IMGPIPE_HTTP_HOST", "127.0.0.1",
+                "IMGPIPE_DATA_DIR", data.resolve("postgres").toString());
+        String id;
+        // Given an upload accepted while neither save2db nor a transformer runs (it waits in the broker only)
+        Map<String, String> onlyLogger = new java.util.HashMap<>(settings);
+        onlyLogger.put("IMGPIPE_SERVICES", "logger");
+        try (Pipeline first = Pipeline.start(onlyLogger)) {
+            HttpResponse<byte[]> accepted = new Http(first.baseUrl()).post("image?width=50", jpeg);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            id = Http.json(accepted).get("id").asText();
+        }
+
+        // When the pipeline starts again on the same data directory, with every service
+        try (Pipeline second = Pipeline.start(settings)) {
+            Http http = new Http(second.baseUrl());
+
+            // Then the upload is transformed and its original kept
+            HttpResponse<byte[]> result = http.get("image/" + id + "?wait=60");
+            assertThat(result.statusCode()).isEqualTo(200);
+            assertThat(result.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+            assertThat(Http.eventually(java.time.Duration.ofSeconds(20), () -> http.get("image/" + id + "/original"),
+                    r -> r.statusCode() == 200).body()).isEqualTo(jpeg);
+        }
+    }
+}
