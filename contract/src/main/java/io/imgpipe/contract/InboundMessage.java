@@ -1,7 +1,6 @@
 package io.imgpipe.contract;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -10,11 +9,6 @@ import java.util.Optional;
 
 /** Typed access to a received message of the contract. */
 public record InboundMessage(String routingKey, AMQP.BasicProperties properties, byte[] body, boolean redelivered) {
-
-    public static InboundMessage of(Delivery delivery) {
-        return new InboundMessage(delivery.getEnvelope().getRoutingKey(), delivery.getProperties(), delivery.getBody(),
-                delivery.getEnvelope().isRedeliver());
-    }
 
     /** @throws MalformedMessageException when the message has no valid image id */
     public ImageId imageId() {

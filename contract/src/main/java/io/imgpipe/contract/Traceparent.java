@@ -21,11 +21,6 @@ public final class Traceparent {
         return "00-" + hex(16) + "-" + hex(8) + "-01";
     }
 
-    /** A child span of the same trace. */
-    public static String child(String parent) {
-        return continueOrStart(parent);
-    }
-
     public static String traceId(String traceparent) {
         return traceparent != null && SHAPE.matcher(traceparent).matches() ? traceparent.substring(3, 35) : "";
     }

@@ -47,6 +47,12 @@ public final class ImageHandlers {
             String id = id(exchange);
             int wait = Requests.seconds("wait", exchange.getQueryParameters().containsKey("wait")
                     ? exchange.getQueryParameters().get("wait").getFirst() : null, maxWaitSeconds);
+            // Most reads are of finished images: one primary-key lookup answers them.
+            Optional<ImageQueries.Stored> done = queries.result(id);
+            if (done.isPresent()) {
+                sendBytes(exchange, ImageLinks.etag(id), done.get(), id);
+                return;
+            }
             Optional<Summary> summary = wait > 0 ? awaitFinished(id, wait) : queries.summary(id);
             Status status = summary.map(Summary::status).orElse(recent.contains(id) ? Status.QUEUED : Status.UNKNOWN);
             switch (status) {

@@ -13,13 +13,12 @@ public final class ImageLinks {
     }
 
     public static Map<String, String> of(String id) {
-        return io.imgpipe.gateway.http.Json.object(
-                "self", self(id),
-                "original", self(id) + "/original",
-                "meta", self(id) + "/meta",
-                "events", self(id) + "/events").entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue(),
-                        (a, b) -> a, java.util.LinkedHashMap::new));
+        Map<String, String> links = new java.util.LinkedHashMap<>();
+        links.put("self", self(id));
+        links.put("original", self(id) + "/original");
+        links.put("meta", self(id) + "/meta");
+        links.put("events", self(id) + "/events");
+        return links;
     }
 
     /** Stored results and originals never change. */

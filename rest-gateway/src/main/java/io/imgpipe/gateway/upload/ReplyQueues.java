@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * Per-request reply queues for uploads that wait ({@code Prefer: wait=N}): server-named, exclusive, auto-delete,
  * declared for one request and deleted after it.
  */
-public final class ReplyQueues implements AutoCloseable {
+public final class ReplyQueues {
 
     private final Connection connection;
     private final ThreadLocal<Channel> channels;
@@ -70,10 +70,5 @@ public final class ReplyQueues implements AutoCloseable {
             channels.set(ch);
         }
         return new Reply(ch);
-    }
-
-    @Override
-    public void close() {
-        // channels close with the connection
     }
 }
