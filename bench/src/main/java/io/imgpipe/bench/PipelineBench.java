@@ -2,8 +2,8 @@ package io.imgpipe.bench;
 
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.options.OptionsParser;
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.Transformer;

@@ -1,7 +1,7 @@
 package io.imgpipe.launcher;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.gateway.Gateway;
 import io.imgpipe.logger.ActivityLogger;
 import io.imgpipe.save2db.Save2db;
@@ -58,7 +58,7 @@ public final class Pipeline implements AutoCloseable {
         Env given = new Env(settings);
         String broker;
         if (given.isSet(Env.AMQP_URI)) {
-            broker = "external AMQP broker " + io.imgpipe.contract.amqp.AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
+            broker = "external AMQP broker " + io.imgpipe.runtime.amqp.AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
         } else {
             Optional<Path> brokerDir = Optional.ofNullable(given.string("IMGPIPE_DATA_DIR", null))
                     .map(d -> Path.of(d).toAbsolutePath().resolveSibling("qpid"));

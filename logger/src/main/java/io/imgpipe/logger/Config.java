@@ -1,7 +1,7 @@
 package io.imgpipe.logger;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.Infrastructure;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
 
 /**
  * The logger's settings.

@@ -1,7 +1,7 @@
 package io.imgpipe.logger;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 
 /** Runs the activity logger alone, configured by {@code IMGPIPE_*} environment variables (see the README). */
 public final class Main {

@@ -1,8 +1,8 @@
 package io.imgpipe.gateway;
 
 import io.imgpipe.contract.options.OptionsParser;
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.Infrastructure;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
 
 import java.util.Arrays;
 import java.util.Set;

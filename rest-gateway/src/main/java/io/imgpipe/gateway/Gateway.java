@@ -1,8 +1,8 @@
 package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.imgpipe.contract.runtime.Database;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.db.Database;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;

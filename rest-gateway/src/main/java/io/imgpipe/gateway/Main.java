@@ -1,7 +1,7 @@
 package io.imgpipe.gateway;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 
 /** Runs a gateway alone, configured by {@code IMGPIPE_*} environment variables (see the README). */
 public final class Main {

@@ -1,6 +1,6 @@
 package io.imgpipe.gateway;
 
-import io.imgpipe.contract.runtime.Env;
+import io.imgpipe.runtime.Env;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.imgpipe.save2db;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.Infrastructure;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
 
 /**
  * save2db's settings.

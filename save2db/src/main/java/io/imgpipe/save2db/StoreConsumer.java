@@ -5,9 +5,9 @@ import io.imgpipe.contract.Headers;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.Topology;
-import io.imgpipe.contract.amqp.MessageConsumer;
+import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.imgpipe.contract.format.ImageFormat;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 

@@ -1,7 +1,7 @@
 package io.imgpipe.transformer;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.Infrastructure;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
 import io.imgpipe.transformer.engine.EngineLimits;
 
 import java.time.Duration;

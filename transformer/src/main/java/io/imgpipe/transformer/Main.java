@@ -1,7 +1,7 @@
 package io.imgpipe.transformer;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 
 /** Runs a transformer alone, configured by {@code IMGPIPE_*} environment variables (see the README). */
 public final class Main {

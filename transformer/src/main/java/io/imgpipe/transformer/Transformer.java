@@ -1,6 +1,6 @@
 package io.imgpipe.transformer;
 
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.imgpipe.transformer.worker.TransformJobConsumer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

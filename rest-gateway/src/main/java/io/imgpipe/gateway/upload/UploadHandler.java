@@ -11,7 +11,7 @@ import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;

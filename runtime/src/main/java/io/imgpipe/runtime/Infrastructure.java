@@ -1,4 +1,4 @@
-package io.imgpipe.contract.runtime;
+package io.imgpipe.runtime;
 
 import io.imgpipe.contract.QueueArguments;
 
@@ -24,7 +24,7 @@ public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, Stri
 
     @Override
     public String toString() {
-        return "Infrastructure[amqp=" + io.imgpipe.contract.amqp.AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
+        return "Infrastructure[amqp=" + io.imgpipe.runtime.amqp.AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
                 + ", user=" + dbUser + ", queues=" + queues.queueType() + "]";
     }
 }

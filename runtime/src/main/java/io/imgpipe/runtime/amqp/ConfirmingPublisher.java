@@ -1,4 +1,4 @@
-package io.imgpipe.contract.amqp;
+package io.imgpipe.runtime.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;

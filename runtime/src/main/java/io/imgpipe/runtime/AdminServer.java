@@ -1,4 +1,4 @@
-package io.imgpipe.contract.runtime;
+package io.imgpipe.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,8 +1,9 @@
-package io.imgpipe.contract.runtime;
+package io.imgpipe.runtime.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.imgpipe.runtime.Infrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The HikariCP pool every service opens on PostgreSQL. */

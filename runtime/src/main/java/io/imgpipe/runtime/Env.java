@@ -1,4 +1,4 @@
-package io.imgpipe.contract.runtime;
+package io.imgpipe.runtime;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.imgpipe.contract.amqp;
+package io.imgpipe.runtime.amqp;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;

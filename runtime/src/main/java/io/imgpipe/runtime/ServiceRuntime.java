@@ -1,11 +1,11 @@
-package io.imgpipe.contract.runtime;
+package io.imgpipe.runtime;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.Topology;
-import io.imgpipe.contract.amqp.AmqpConnector;
-import io.imgpipe.contract.amqp.ConfirmingPublisher;
+import io.imgpipe.runtime.amqp.AmqpConnector;
+import io.imgpipe.runtime.amqp.ConfirmingPublisher;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -20,11 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
  * What every service starts with: a self-recovering AMQP connection with the topology declared, a confirming
- * publisher, a Prometheus registry with JVM metrics, and (for workers) the admin port.
+ * publisher, a Prometheus registry with JVM metrics, and (for workers) the admin port. Workers that write to
+ * PostgreSQL start through {@code io.imgpipe.runtime.db.DatabaseWorker} (module runtime-db).
  */
 public final class ServiceRuntime implements AutoCloseable {
 
@@ -49,38 +51,10 @@ public final class ServiceRuntime implements AutoCloseable {
         Connection connection = new AmqpConnector(infra.amqpUri()).connect("imgpipe-" + service, CONNECT_PATIENCE);
         try (Channel channel = connection.createChannel()) {
             Topology.declare(channel, infra.queues());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException(e);
         }
         return new ServiceRuntime(service, connection, registry);
-    }
-
-    /** What a database worker consumes with: its pool and its runtime are ready when this is called. */
-    @FunctionalInterface
-    public interface ConsumerFactory {
-        io.imgpipe.contract.amqp.MessageConsumer create(javax.sql.DataSource pool, ServiceRuntime runtime);
-    }
-
-    /**
-     * Starts a worker that writes to PostgreSQL (save2db, the logger): opens its pool, migrates its schema,
-     * connects, starts its consumer, and serves its admin port (ready = broker connected and database reachable).
-     */
-    public static ServiceRuntime startDatabaseWorker(String service, Infrastructure infra, int threads, int adminPort,
-                                                     PrometheusMeterRegistry registry,
-                                                     java.util.function.Consumer<javax.sql.DataSource> migrate,
-                                                     ConsumerFactory consumers) throws IOException {
-        com.zaxxer.hikari.HikariDataSource pool = Database.pool(infra, service, threads + 1, false, registry);
-        try {
-            migrate.accept(pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        ServiceRuntime runtime = connect(service, infra, registry);
-        runtime.closeOnExit(pool);
-        runtime.closeOnExit(consumers.create(pool, runtime)).start(runtime.connection());
-        runtime.serveAdmin(adminPort, () -> runtime.brokerConnected() && Database.isReachable(pool));
-        return runtime;
     }
 
     /** A registry with the JVM binders; in one JVM the launcher shares one between the services. */
