@@ -2,11 +2,12 @@ package io.imgpipe.bench;
 
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.ServiceRuntime;
-import io.imgpipe.launcher.Pipeline;
-import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.Transformer;
+import io.imgpipe.transformer.TransformerSettings;
+import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -167,7 +168,7 @@ public final class PipelineBench {
             workerSettings.put("IMGPIPE_TRANSFORMER_THREADS", Integer.toString(cores));
             PrometheusMeterRegistry transformerMetrics = ServiceRuntime.newRegistry();
             try (Transformer inProcess = Transformer.start(
-                    io.imgpipe.transformer.Config.fromEnv(new Env(workerSettings)), transformerMetrics)) {
+                    TransformerSettings.fromEnv(new Env(workerSettings)), transformerMetrics)) {
                 awaitConsumers(probe, c -> c >= others + 1, "the in-process transformer");
                 StageTimers timers = new StageTimers(client, pipeline.baseUrl(), transformerMetrics::scrape);
                 Throughput endToEnd = inProcess(load, timers, probe, images, smallOnly, single);

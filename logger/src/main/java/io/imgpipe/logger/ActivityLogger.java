@@ -15,7 +15,7 @@ public final class ActivityLogger implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static ActivityLogger start(Config config, PrometheusMeterRegistry registry) throws IOException {
+    public static ActivityLogger start(LoggerSettings config, PrometheusMeterRegistry registry) throws IOException {
         return new ActivityLogger(DatabaseWorker.start("logger", config.infra(), config.threads(),
                 config.adminPort(), registry, ActivityLog::migrate,
                 (pool, runtime) -> new ActivityConsumer(new ActivityLog(pool), registry, config.threads())));

@@ -10,7 +10,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        ActivityLogger service = ActivityLogger.start(Config.fromEnv(new Env(System.getenv())),
+        ActivityLogger service = ActivityLogger.start(LoggerSettings.fromEnv(new Env(System.getenv())),
                 ServiceRuntime.newRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     }

@@ -10,7 +10,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Gateway gateway = Gateway.start(Config.fromEnv(new Env(System.getenv())), ServiceRuntime.newRegistry());
+        Gateway gateway = Gateway.start(GatewaySettings.fromEnv(new Env(System.getenv())),
+                ServiceRuntime.newRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "shutdown"));
     }
 }

@@ -1,10 +1,12 @@
 package io.imgpipe.runtime;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Typed, validated reading of {@code IMGPIPE_*} settings. Every service's {@code Config.fromEnv} uses it, and only its
- * {@code Main} passes {@code System.getenv()} in; tests pass plain maps.
+ * Typed, validated reading of {@code IMGPIPE_*} settings. Every service's settings record
+ * ({@code TransformerSettings.fromEnv}, ...) uses it, and only its {@code Main} passes {@code System.getenv()} in;
+ * tests pass plain maps.
  */
 public final class Env {
 
@@ -50,7 +52,7 @@ public final class Env {
         if (raw == null || raw.isBlank()) {
             return fallback;
         }
-        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> throw new IllegalArgumentException(name + " must be true or false, got '" + raw + "'");

@@ -1,6 +1,7 @@
 package io.imgpipe.runtime;
 
 import io.imgpipe.contract.QueueArguments;
+import io.imgpipe.runtime.amqp.AmqpConnector;
 
 /**
  * Where the broker and the database are: the part of every service's configuration that is the same everywhere.
@@ -24,7 +25,7 @@ public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, Stri
 
     @Override
     public String toString() {
-        return "Infrastructure[amqp=" + io.imgpipe.runtime.amqp.AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
+        return "Infrastructure[amqp=" + AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
                 + ", user=" + dbUser + ", queues=" + queues.queueType() + "]";
     }
 }

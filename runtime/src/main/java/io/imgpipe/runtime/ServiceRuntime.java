@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
 /**
  * What every service starts with: a self-recovering AMQP connection with the topology declared, a confirming
  * publisher, a Prometheus registry with JVM metrics, and (for workers) the admin port. Workers that write to
- * PostgreSQL start through {@code io.imgpipe.runtime.db.DatabaseWorker} (module runtime-db).
+ * PostgreSQL start through {@code DatabaseWorker} in the runtime-db module.
  */
 public final class ServiceRuntime implements AutoCloseable {
 

@@ -10,7 +10,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Save2db service = Save2db.start(Config.fromEnv(new Env(System.getenv())), ServiceRuntime.newRegistry());
+        Save2db service = Save2db.start(Save2dbSettings.fromEnv(new Env(System.getenv())),
+                ServiceRuntime.newRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     }
 }

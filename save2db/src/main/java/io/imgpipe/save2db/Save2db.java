@@ -15,7 +15,7 @@ public final class Save2db implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static Save2db start(Config config, PrometheusMeterRegistry registry) throws IOException {
+    public static Save2db start(Save2dbSettings config, PrometheusMeterRegistry registry) throws IOException {
         return new Save2db(DatabaseWorker.start(StoreConsumer.SERVICE, config.infra(), config.threads(),
                 config.adminPort(), registry, Schema::migrate,
                 (pool, runtime) -> new StoreConsumer(new ImageArchive(pool), runtime, config.threads())));

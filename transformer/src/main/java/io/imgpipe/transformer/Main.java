@@ -10,7 +10,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Transformer service = Transformer.start(Config.fromEnv(new Env(System.getenv())), ServiceRuntime.newRegistry());
+        Transformer service = Transformer.start(TransformerSettings.fromEnv(new Env(System.getenv())),
+                ServiceRuntime.newRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     }
 }

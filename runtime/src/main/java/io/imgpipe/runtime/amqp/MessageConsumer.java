@@ -1,11 +1,14 @@
 package io.imgpipe.runtime.amqp;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.AMQP;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MalformedMessageException;
+import io.imgpipe.contract.MessageHeaders;
+import io.imgpipe.contract.Traceparent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * committed by then), a bounded number of messages in flight ({@code concurrency}, also the prefetch), handled on
  * the service's own worker threads.
  *
- * <p>A message that breaks the contract ({@link io.imgpipe.contract.MalformedMessageException}) is logged and
+ * <p>A message that breaks the contract ({@link MalformedMessageException}) is logged and
  * dropped: no retry can mend it.
  *
  * <p>When {@link #handle} throws anything else, the failure is treated as transient (database down, broker busy): the message is
@@ -72,7 +76,7 @@ public abstract class MessageConsumer implements AutoCloseable {
         try {
             handle(message);
             ch.basicAck(deliveryTag, false);
-        } catch (io.imgpipe.contract.MalformedMessageException e) {
+        } catch (MalformedMessageException e) {
             log.error("event=discarded queue={} routing_key={} reason=\"{}\"", queue, message.routingKey(),
                     e.getMessage());
             ack(ch, deliveryTag);
@@ -80,8 +84,8 @@ public abstract class MessageConsumer implements AutoCloseable {
             // An Error (e.g. OutOfMemoryError) must not leave the message unacknowledged forever: requeue it, and
             // let the redelivery count decide (the transformer parks a message that keeps failing as poison).
             log.warn("event=handle_failed queue={} image_id={} trace_id={} error=\"{}\" action=requeue",
-                    queue, message.string(io.imgpipe.contract.Headers.IMAGE_ID).orElse("-"),
-                    io.imgpipe.contract.Traceparent.traceId(message.traceparent()), e.toString());
+                    queue, message.string(MessageHeaders.IMAGE_ID).orElse("-"),
+                    Traceparent.traceId(message.traceparent()), e.toString());
             pause();
             try {
                 ch.basicNack(deliveryTag, false, true);
@@ -125,7 +129,7 @@ public abstract class MessageConsumer implements AutoCloseable {
             if (ch != null && ch.isOpen()) {
                 ch.close();
             }
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (IOException | TimeoutException | RuntimeException e) {
             // closing anyway
         }
         workers.shutdown();

@@ -10,10 +10,10 @@ import io.imgpipe.runtime.Infrastructure;
  * @param threads   events stored in parallel ({@code IMGPIPE_LOGGER_THREADS}, default 2)
  * @param adminPort health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
  */
-public record Config(Infrastructure infra, int threads, int adminPort) {
+public record LoggerSettings(Infrastructure infra, int threads, int adminPort) {
 
-    public static Config fromEnv(Env env) {
-        return new Config(Infrastructure.fromEnv(env),
+    public static LoggerSettings fromEnv(Env env) {
+        return new LoggerSettings(Infrastructure.fromEnv(env),
                 env.integer("IMGPIPE_LOGGER_THREADS", 2, 1, 64),
                 env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
     }

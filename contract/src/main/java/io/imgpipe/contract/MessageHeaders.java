@@ -1,7 +1,7 @@
 package io.imgpipe.contract;
 
 /** Names of the AMQP message headers of the contract. Every message carries the first three. */
-public final class Headers {
+public final class MessageHeaders {
 
     public static final String IMAGE_ID = "image-id";
     public static final String TRACEPARENT = "traceparent";
@@ -20,6 +20,6 @@ public final class Headers {
     public static final String MESSAGE = "message";
     public static final String ATTEMPT = "attempt";
 
-    private Headers() {
+    private MessageHeaders() {
     }
 }

@@ -22,14 +22,14 @@ import java.util.stream.Collectors;
  * @param workerThreads  blocking request threads ({@code IMGPIPE_HTTP_THREADS}, default 200)
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  */
-public record Config(Infrastructure infra, String host, int port, long maxUploadBytes, int maxWaitSeconds,
-                     long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                     int dbPoolSize) {
+public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes, int maxWaitSeconds,
+                              long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
+                              int dbPoolSize) {
 
-    public static Config fromEnv(Env env) {
+    public static GatewaySettings fromEnv(Env env) {
         Set<String> tokens = Arrays.stream(env.string("IMGPIPE_UPLOAD_TOKENS", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
-        return new Config(Infrastructure.fromEnv(env),
+        return new GatewaySettings(Infrastructure.fromEnv(env),
                 env.string("IMGPIPE_HTTP_HOST", "0.0.0.0"),
                 env.integer("IMGPIPE_HTTP_PORT", 8080, 0, 65535),
                 env.number("IMGPIPE_MAX_UPLOAD_BYTES", 25L * 1024 * 1024, 1, 1L << 31),

@@ -8,11 +8,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ConfigTest {
+class GatewaySettingsTest {
 
     @Test
     void defaultsMatchTheReadmeTable() {
-        Config c = Config.fromEnv(new Env(Map.of()));
+        GatewaySettings c = GatewaySettings.fromEnv(new Env(Map.of()));
 
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.maxUploadBytes()).isEqualTo(26_214_400L);
@@ -25,17 +25,17 @@ class ConfigTest {
 
     @Test
     void badSettingsFailAtStartNamingTheVariable() {
-        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_HTTP_PORT", "eighty"))))
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_HTTP_PORT", "eighty"))))
                 .hasMessageContaining("IMGPIPE_HTTP_PORT");
-        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_QUEUE_TYPE", "stream"))))
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_QUEUE_TYPE", "stream"))))
                 .hasMessageContaining("classic or quorum");
-        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_PRESETS", "broken"))))
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_PRESETS", "broken"))))
                 .hasMessageContaining("NAME:QUERY");
     }
 
     @Test
     void tokensAndPresetsAreReadFromTheEnvironment() {
-        Config c = Config.fromEnv(new Env(Map.of("IMGPIPE_UPLOAD_TOKENS", "ab12, cd34",
+        GatewaySettings c = GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_UPLOAD_TOKENS", "ab12, cd34",
                 "IMGPIPE_PRESETS", "card:width=600&height=400&fit=cover")));
 
         assertThat(c.uploadTokens()).containsExactlyInAnyOrder("ab12", "cd34");
