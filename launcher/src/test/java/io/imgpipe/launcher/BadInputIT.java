@@ -2,6 +2,7 @@ package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -196,7 +197,7 @@ class BadInputIT {
                             .doesNotContain(PAYLOAD).doesNotContain("<script");
                 }
                 // The original is kept byte-exact but served as the image type it was sniffed as, never as HTML.
-                HttpResponse<byte[]> stored = Http.eventually(Duration.ofSeconds(20),
+                HttpResponse<byte[]> stored = Await.until(Duration.ofSeconds(20),
                         () -> http.get("image/" + id + "/original"), r -> r.statusCode() == 200);
                 assertThat(stored.body()).isEqualTo(original);
                 assertThat(stored.headers().firstValue("Content-Type").orElse("")).startsWith("image/");
@@ -392,7 +393,7 @@ class BadInputIT {
     @Test
     @Timeout(120)
     void afterwardsThePipelineIsReadyAndANormalUploadSucceeds() {
-        HttpResponse<byte[]> ready = Http.eventually(Duration.ofSeconds(30), () -> http.get("health/ready"),
+        HttpResponse<byte[]> ready = Await.until(Duration.ofSeconds(30), () -> http.get("health/ready"),
                 r -> r.statusCode() == 200);
         assertThat(ready.statusCode()).as(text(ready)).isEqualTo(200);
         assertThat(Http.json(ready).get("broker").asBoolean()).isTrue();

@@ -1,11 +1,13 @@
 package io.imgpipe.launcher;
 
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +47,7 @@ class OneJvmDurabilityIT {
             HttpResponse<byte[]> result = http.get("image/" + id + "?wait=60");
             assertThat(result.statusCode()).isEqualTo(200);
             assertThat(result.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-            assertThat(Http.eventually(java.time.Duration.ofSeconds(20), () -> http.get("image/" + id + "/original"),
+            assertThat(Await.until(Duration.ofSeconds(20), () -> http.get("image/" + id + "/original"),
                     r -> r.statusCode() == 200).body()).isEqualTo(jpeg);
         }
     }

@@ -1,6 +1,7 @@
 package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +149,7 @@ class PipelineIT {
         String id = upload("image?width=60", jpeg, "image/jpeg");
         http.get("image/" + id + "?wait=60");
 
-        JsonNode events = Http.eventually(Duration.ofSeconds(20),
+        JsonNode events = Await.until(Duration.ofSeconds(20),
                 () -> Http.json(http.get("image/" + id + "/events")).get("events"),
                 e -> names(e).containsAll(List.of("gateway.accepted", "transformer.started", "transformer.done",
                         "save2db.stored/original", "save2db.stored/result")));
@@ -285,7 +286,7 @@ class PipelineIT {
     }
 
     private static HttpResponse<byte[]> eventuallyGet(String path, int status) {
-        return Http.eventually(Duration.ofSeconds(20), () -> http.get(path), r -> r.statusCode() == status);
+        return Await.until(Duration.ofSeconds(20), () -> http.get(path), r -> r.statusCode() == status);
     }
 
     private static JsonNode assertError(HttpResponse<byte[]> r, int status, String error) {
