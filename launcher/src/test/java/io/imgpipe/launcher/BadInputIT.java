@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -264,7 +265,7 @@ class BadInputIT {
                 httpCase("chunked body over the limit (no Content-Length)", () -> Answer.of(http.send(
                         HttpRequest.newBuilder(base.resolve("image")).timeout(Duration.ofSeconds(30))
                                 .POST(HttpRequest.BodyPublishers.ofInputStream(
-                                        () -> new java.io.ByteArrayInputStream(big(MAX_UPLOAD + 4096))))
+                                        () -> new ByteArrayInputStream(big(MAX_UPLOAD + 4096))))
                                 .build())), 413, "too_large"),
                 httpCase("Content-Length of 10 GB", () -> raw("POST /image HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Length: 10000000000\r\nContent-Type: image/jpeg\r\n\r\n", new byte[16]),

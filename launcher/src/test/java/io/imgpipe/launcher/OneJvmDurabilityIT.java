@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,7 @@ class OneJvmDurabilityIT {
                 "IMGPIPE_DATA_DIR", data.resolve("postgres").toString());
         String id;
         // Given an upload accepted while neither save2db nor a transformer runs (it waits in the broker only)
-        Map<String, String> onlyLogger = new java.util.HashMap<>(settings);
+        Map<String, String> onlyLogger = new HashMap<>(settings);
         onlyLogger.put("IMGPIPE_SERVICES", "logger");
         try (Pipeline first = Pipeline.start(onlyLogger)) {
             HttpResponse<byte[]> accepted = new Http(first.baseUrl()).post("image?width=50", jpeg);

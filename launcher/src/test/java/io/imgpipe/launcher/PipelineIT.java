@@ -5,6 +5,9 @@ import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.UUID;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -187,7 +190,7 @@ class PipelineIT {
 
     @Test
     void retryingWithTheSameIdempotencyKeyNamesTheSameImage() {
-        String key = java.util.UUID.randomUUID().toString();
+        String key = UUID.randomUUID().toString();
 
         HttpResponse<byte[]> first = http.post("image?width=33", jpeg, "Idempotency-Key", key);
         HttpResponse<byte[]> retry = http.post("image?width=33", jpeg, "Idempotency-Key", key);
@@ -244,7 +247,7 @@ class PipelineIT {
 
     @Test
     void truncatedImageEndsFailedWithAReason() {
-        byte[] truncated = java.util.Arrays.copyOf(jpeg, 600);
+        byte[] truncated = Arrays.copyOf(jpeg, 600);
         String id = upload("image?width=10", truncated, "image/jpeg");
 
         HttpResponse<byte[]> r = http.get("image/" + id + "?wait=60");
@@ -317,7 +320,7 @@ class PipelineIT {
     }
 
     private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
         }

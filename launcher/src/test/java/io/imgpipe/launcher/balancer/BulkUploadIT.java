@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -36,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BulkUploadIT {
 
     /** A non-ASCII name when this JVM can write one (it cannot under a POSIX locale). */
-    private static final String SUMMER = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding",
+    private static final String SUMMER = Charset.forName(System.getProperty("sun.jnu.encoding",
             "UTF-8")).newEncoder().canEncode("\u00e9") ? "\u00e9t\u00e9" : "ete";
     /** Relative path in the tree → test resource it is a copy of; subfolders, mixed-case extensions, odd names. */
     private static final Map<String, String> GOOD = new TreeMap<>(Map.of(
@@ -118,7 +120,7 @@ class BulkUploadIT {
         try {
             return tree.toRealPath().resolve(relative);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
