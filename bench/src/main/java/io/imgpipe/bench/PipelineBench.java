@@ -2,11 +2,13 @@ package io.imgpipe.bench;
 
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.options.OptionsParser;
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.imgpipe.launcher.Pipeline;
-import io.imgpipe.transformer.engine.EngineLimits;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.testsupport.ThrowawayDatabase;
 import io.imgpipe.transformer.Transformer;
+import io.imgpipe.transformer.TransformerSettings;
+import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -14,8 +16,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,10 +104,11 @@ public final class PipelineBench {
         report.header("options: `" + BenchSettings.OPTIONS + "`; load generator: JDK HttpClient (sendAsync, HTTP/1.1,"
                 + " loopback) in the same JVM as the pipeline");
 
-        ExternalDatabase database = null;
+        ThrowawayDatabase database = null;
         try {
             if (settings.external()) {
-                database = new ExternalDatabase(settings.jdbcAdmin(), settings.dbUser(), settings.dbPassword());
+                database = ThrowawayDatabase.create(settings.jdbcAdmin(), settings.dbUser(), settings.dbPassword(),
+                        "imgpipe_bench_");
             }
             measure(database, engine, images, small);
         } finally {
@@ -133,7 +136,7 @@ public final class PipelineBench {
      * One pipeline (gateway, save2db, logger in this JVM) for every phase: first with a transformer in this JVM (as
      * {@link Pipeline} runs it by default), then with none (ingest), then with 1 and 2 transformer processes.
      */
-    private void measure(ExternalDatabase database, EngineRun engine, List<Image> images, Image small)
+    private void measure(ThrowawayDatabase database, EngineRun engine, List<Image> images, Image small)
             throws Exception {
         BenchSettings.Budget b = settings.budget();
         int cores = settings.cores();
@@ -167,7 +170,7 @@ public final class PipelineBench {
             workerSettings.put("IMGPIPE_TRANSFORMER_THREADS", Integer.toString(cores));
             PrometheusMeterRegistry transformerMetrics = ServiceRuntime.newRegistry();
             try (Transformer inProcess = Transformer.start(
-                    io.imgpipe.transformer.Config.fromEnv(new Env(workerSettings)), transformerMetrics)) {
+                    TransformerSettings.fromEnv(new Env(workerSettings)), transformerMetrics)) {
                 awaitConsumers(probe, c -> c >= others + 1, "the in-process transformer");
                 StageTimers timers = new StageTimers(client, pipeline.baseUrl(), transformerMetrics::scrape);
                 Throughput endToEnd = inProcess(load, timers, probe, images, smallOnly, single);
@@ -302,7 +305,7 @@ public final class PipelineBench {
         return hook;
     }
 
-    private Map<String, String> pipelineSettings(ExternalDatabase database) {
+    private Map<String, String> pipelineSettings(ThrowawayDatabase database) {
         Map<String, String> env = new HashMap<>();
         env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
         env.put("IMGPIPE_HTTP_PORT", "0");

@@ -1,11 +1,12 @@
 package io.imgpipe.bench;
 
-import java.io.IOException;
+import io.imgpipe.testsupport.ServiceProcess;
+import io.imgpipe.testsupport.ServiceProcess.Launch;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Transformer processes ({@code java -jar imgpipe-transformer-*-all.jar}) joining the pipeline's broker, one
@@ -13,29 +14,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class TransformerProcesses implements AutoCloseable {
 
-    private final Path jar;
+    private final Launch launch;
     private final Map<String, String> env;
     private final Path logDir;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
 
     TransformerProcesses(Path jar, String amqpUri, Path logDir) {
         if (!jar.toFile().isFile()) {
             throw new IllegalArgumentException("transformer jar " + jar + " not found (build it: ./mvnw -B -q -o install"
                     + " -DskipTests -pl bench -am)");
         }
-        this.jar = jar;
+        this.launch = Launch.jar(jar);
         this.env = Map.of("IMGPIPE_AMQP_URI", amqpUri, "IMGPIPE_ADMIN_PORT", "-1", "IMGPIPE_TRANSFORMER_THREADS", "1");
         this.logDir = logDir;
     }
 
-    synchronized void startOne() throws IOException {
+    synchronized void startOne() {
         int n = processes.size() + 1;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString());
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(logDir.resolve("transformer-" + n + ".log").toFile());
-        processes.add(pb.start());
+        processes.add(ServiceProcess.start("transformer-" + n, launch, env, -1, logDir));
     }
 
     synchronized int size() {
@@ -44,24 +40,12 @@ final class TransformerProcesses implements AutoCloseable {
 
     /** True while every process started is alive. */
     synchronized boolean allAlive() {
-        return processes.stream().allMatch(Process::isAlive);
+        return processes.stream().allMatch(ServiceProcess::isAlive);
     }
 
     @Override
     public synchronized void close() {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
+        processes.forEach(ServiceProcess::close);
         processes.clear();
     }
 }

@@ -45,8 +45,9 @@ public record ActivityEvent(String imageId, String service, String event, long a
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(2)
-                .headers(Map.of(Headers.IMAGE_ID, imageId, Headers.TRACEPARENT, traceparent == null ? "" : traceparent,
-                        Headers.CREATED_AT, at))
+                .headers(Map.of(MessageHeaders.IMAGE_ID, imageId,
+                        MessageHeaders.TRACEPARENT, traceparent == null ? "" : traceparent,
+                        MessageHeaders.CREATED_AT, at))
                 .build();
         return new OutboundMessage(Topology.ACTIVITY_EXCHANGE, routingKey(), props, toJson());
     }

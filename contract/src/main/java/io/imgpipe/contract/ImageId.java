@@ -1,5 +1,8 @@
 package io.imgpipe.contract;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -28,10 +31,10 @@ public record ImageId(String value) {
      */
     public static ImageId fromIdempotencyKey(String key) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(("imgpipe-idempotency-key:" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("imgpipe-idempotency-key:" + key).getBytes(StandardCharsets.UTF_8));
             return new ImageId(HexFormat.of().formatHex(digest, 0, 16));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -5,6 +5,7 @@ import io.imgpipe.contract.format.ImageFormat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,10 +24,10 @@ public final class ImageMessages {
     public static OutboundMessage submitted(ImageId id, String traceparent, Instant createdAt, ImageFormat format,
                                             String options, String filename, byte[] original, String replyTo) {
         Map<String, Object> headers = base(id, traceparent, createdAt);
-        headers.put(Headers.FORMAT, format.key());
-        headers.put(Headers.OPTIONS, options);
+        headers.put(MessageHeaders.FORMAT, format.key());
+        headers.put(MessageHeaders.OPTIONS, options);
         if (filename != null && !filename.isBlank()) {
-            headers.put(Headers.FILENAME, filename);
+            headers.put(MessageHeaders.FILENAME, filename);
         }
         AMQP.BasicProperties.Builder props = persistent(id, format.mediaType(), headers);
         if (replyTo != null) {
@@ -40,13 +41,13 @@ public final class ImageMessages {
                                               int width, int height, int sourceWidth, int sourceHeight,
                                               Instant startedAt, byte[] result) {
         Map<String, Object> headers = base(id, traceparent, createdAt);
-        headers.put(Headers.FORMAT, format.key());
-        headers.put(Headers.WIDTH, width);
-        headers.put(Headers.HEIGHT, height);
-        headers.put(Headers.SOURCE_WIDTH, sourceWidth);
-        headers.put(Headers.SOURCE_HEIGHT, sourceHeight);
-        headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
-        headers.put(Headers.FINISHED_AT, System.currentTimeMillis());
+        headers.put(MessageHeaders.FORMAT, format.key());
+        headers.put(MessageHeaders.WIDTH, width);
+        headers.put(MessageHeaders.HEIGHT, height);
+        headers.put(MessageHeaders.SOURCE_WIDTH, sourceWidth);
+        headers.put(MessageHeaders.SOURCE_HEIGHT, sourceHeight);
+        headers.put(MessageHeaders.STARTED_AT, startedAt.toEpochMilli());
+        headers.put(MessageHeaders.FINISHED_AT, System.currentTimeMillis());
         return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.transformedKey(format.key()),
                 persistent(id, format.mediaType(), headers).build(), result);
     }
@@ -55,9 +56,9 @@ public final class ImageMessages {
     public static OutboundMessage failed(ImageId id, String traceparent, Instant createdAt, String reason,
                                          String message, Instant startedAt) {
         Map<String, Object> headers = base(id, traceparent, createdAt);
-        headers.put(Headers.REASON, reason);
-        headers.put(Headers.STARTED_AT, startedAt.toEpochMilli());
-        headers.put(Headers.FINISHED_AT, System.currentTimeMillis());
+        headers.put(MessageHeaders.REASON, reason);
+        headers.put(MessageHeaders.STARTED_AT, startedAt.toEpochMilli());
+        headers.put(MessageHeaders.FINISHED_AT, System.currentTimeMillis());
         return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.failedKey(reason),
                 persistent(id, "text/plain; charset=utf-8", headers).build(), message.getBytes(StandardCharsets.UTF_8));
     }
@@ -71,15 +72,15 @@ public final class ImageMessages {
     /** A copy for a redelivery: same message, attempt header set, sent straight to one queue. */
     public static OutboundMessage retry(String queue, AMQP.BasicProperties properties, byte[] body, int attempt) {
         Map<String, Object> headers = new HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
-        headers.put(Headers.ATTEMPT, attempt);
+        headers.put(MessageHeaders.ATTEMPT, attempt);
         return new OutboundMessage("", queue, properties.builder().headers(headers).build(), body);
     }
 
     private static Map<String, Object> base(ImageId id, String traceparent, Instant createdAt) {
         Map<String, Object> headers = new HashMap<>();
-        headers.put(Headers.IMAGE_ID, id.value());
-        headers.put(Headers.TRACEPARENT, traceparent);
-        headers.put(Headers.CREATED_AT, createdAt.toEpochMilli());
+        headers.put(MessageHeaders.IMAGE_ID, id.value());
+        headers.put(MessageHeaders.TRACEPARENT, traceparent);
+        headers.put(MessageHeaders.CREATED_AT, createdAt.toEpochMilli());
         return headers;
     }
 
@@ -88,7 +89,7 @@ public final class ImageMessages {
                 .deliveryMode(2)
                 .contentType(contentType)
                 .messageId(id.value())
-                .timestamp(new java.util.Date())
+                .timestamp(new Date())
                 .headers(headers);
     }
 }

@@ -12,7 +12,8 @@ public record InboundMessage(String routingKey, AMQP.BasicProperties properties,
 
     /** @throws MalformedMessageException when the message has no valid image id */
     public ImageId imageId() {
-        String value = string(Headers.IMAGE_ID).orElseThrow(() -> new MalformedMessageException("no image-id header"));
+        String value = string(MessageHeaders.IMAGE_ID)
+                .orElseThrow(() -> new MalformedMessageException("no image-id header"));
         if (!ImageId.isWellFormed(value)) {
             throw new MalformedMessageException("the image-id header is not an image id");
         }
@@ -20,11 +21,11 @@ public record InboundMessage(String routingKey, AMQP.BasicProperties properties,
     }
 
     public String traceparent() {
-        return string(Headers.TRACEPARENT).orElse("");
+        return string(MessageHeaders.TRACEPARENT).orElse("");
     }
 
     public Instant createdAt() {
-        return instant(Headers.CREATED_AT).orElse(Instant.EPOCH);
+        return instant(MessageHeaders.CREATED_AT).orElse(Instant.EPOCH);
     }
 
     public Optional<Instant> instant(String header) {
@@ -36,7 +37,7 @@ public record InboundMessage(String routingKey, AMQP.BasicProperties properties,
     }
 
     public int attempt() {
-        return Math.max(1, integer(Headers.ATTEMPT));
+        return Math.max(1, integer(MessageHeaders.ATTEMPT));
     }
 
     public Optional<String> string(String header) {

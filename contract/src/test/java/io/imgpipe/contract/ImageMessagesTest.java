@@ -5,6 +5,7 @@ import io.imgpipe.contract.format.ImageFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +28,8 @@ class ImageMessagesTest {
         assertThat(in.imageId()).isEqualTo(ID);
         assertThat(in.traceparent()).isEqualTo(TRACE);
         assertThat(in.createdAt()).isEqualTo(CREATED);
-        assertThat(in.string(Headers.OPTIONS)).hasValue("width=10");
-        assertThat(in.string(Headers.FILENAME)).hasValue("cat.png");
+        assertThat(in.string(MessageHeaders.OPTIONS)).hasValue("width=10");
+        assertThat(in.string(MessageHeaders.FILENAME)).hasValue("cat.png");
         assertThat(in.body()).containsExactly(1, 2, 3);
     }
 
@@ -38,7 +39,7 @@ class ImageMessagesTest {
 
         assertThat(m.properties().getReplyTo()).isEqualTo("amq.gen-1");
         assertThat(m.properties().getCorrelationId()).isEqualTo(ID.value());
-        assertThat(received(m).string(Headers.FILENAME)).isEmpty();
+        assertThat(received(m).string(MessageHeaders.FILENAME)).isEmpty();
     }
 
     @Test
@@ -50,11 +51,11 @@ class ImageMessagesTest {
         InboundMessage in = received(m);
         assertThat(m.routingKey()).isEqualTo("image.transformed.webp");
         assertThat(m.properties().getContentType()).isEqualTo("image/webp");
-        assertThat(in.integer(Headers.WIDTH)).isEqualTo(800);
-        assertThat(in.integer(Headers.HEIGHT)).isEqualTo(600);
-        assertThat(in.integer(Headers.SOURCE_WIDTH)).isEqualTo(4000);
-        assertThat(in.instant(Headers.STARTED_AT)).hasValue(started);
-        assertThat(in.instant(Headers.FINISHED_AT)).isPresent();
+        assertThat(in.integer(MessageHeaders.WIDTH)).isEqualTo(800);
+        assertThat(in.integer(MessageHeaders.HEIGHT)).isEqualTo(600);
+        assertThat(in.integer(MessageHeaders.SOURCE_WIDTH)).isEqualTo(4000);
+        assertThat(in.instant(MessageHeaders.STARTED_AT)).hasValue(started);
+        assertThat(in.instant(MessageHeaders.FINISHED_AT)).isPresent();
     }
 
     @Test
@@ -64,7 +65,7 @@ class ImageMessagesTest {
 
         InboundMessage in = received(m);
         assertThat(m.routingKey()).isEqualTo("image.failed.image_too_large");
-        assertThat(in.string(Headers.REASON)).hasValue("image_too_large");
+        assertThat(in.string(MessageHeaders.REASON)).hasValue("image_too_large");
         assertThat(in.bodyText()).isEqualTo("50000 × 50000 is too large");
     }
 
@@ -95,7 +96,7 @@ class ImageMessagesTest {
 
     @Test
     void activityEventRoundTripsThroughJsonAndRoutesByServiceAndEvent() {
-        ActivityEvent e = ActivityEvent.now(ID, "save2db", "stored", TRACE, java.util.Map.of("kind", "result"));
+        ActivityEvent e = ActivityEvent.now(ID, "save2db", "stored", TRACE, Map.of("kind", "result"));
 
         OutboundMessage m = e.toMessage();
         ActivityEvent back = ActivityEvent.fromJson(m.body());
@@ -109,7 +110,7 @@ class ImageMessagesTest {
     void aMessageWithoutAValidImageIdIsMalformedNotRetryable() {
         AMQP.BasicProperties none = new AMQP.BasicProperties.Builder().build();
         AMQP.BasicProperties bad = new AMQP.BasicProperties.Builder()
-                .headers(java.util.Map.of(Headers.IMAGE_ID, "../../etc/passwd")).build();
+                .headers(Map.of(MessageHeaders.IMAGE_ID, "../../etc/passwd")).build();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InboundMessage("k", none, new byte[0], false).imageId())
                 .isInstanceOf(MalformedMessageException.class);

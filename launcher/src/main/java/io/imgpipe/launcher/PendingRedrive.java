@@ -3,10 +3,10 @@ package io.imgpipe.launcher;
 import com.rabbitmq.client.Connection;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
-import io.imgpipe.contract.amqp.AmqpConnector;
-import io.imgpipe.contract.amqp.ConfirmingPublisher;
 import io.imgpipe.contract.format.ImageFormat;
-import io.imgpipe.contract.runtime.Env;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.amqp.AmqpConnector;
+import io.imgpipe.runtime.amqp.ConfirmingPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,16 @@
 package io.imgpipe.launcher;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.imgpipe.gateway.Gateway;
+import io.imgpipe.gateway.GatewaySettings;
 import io.imgpipe.logger.ActivityLogger;
+import io.imgpipe.logger.LoggerSettings;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.amqp.AmqpConnector;
 import io.imgpipe.save2db.Save2db;
+import io.imgpipe.save2db.Save2dbSettings;
 import io.imgpipe.transformer.Transformer;
+import io.imgpipe.transformer.TransformerSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +22,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole pipeline in one JVM: the broker and database (embedded unless {@code IMGPIPE_AMQP_URI} /
@@ -58,7 +64,7 @@ public final class Pipeline implements AutoCloseable {
         Env given = new Env(settings);
         String broker;
         if (given.isSet(Env.AMQP_URI)) {
-            broker = "external AMQP broker " + io.imgpipe.contract.amqp.AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
+            broker = "external AMQP broker " + AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
         } else {
             Optional<Path> brokerDir = Optional.ofNullable(given.string("IMGPIPE_DATA_DIR", null))
                     .map(d -> Path.of(d).toAbsolutePath().resolveSibling("qpid"));
@@ -86,20 +92,20 @@ public final class Pipeline implements AutoCloseable {
         Map<String, String> workers = new HashMap<>(env);
         workers.put(Env.ADMIN_PORT, "-1"); // the gateway serves the shared registry
         Env workerEnv = new Env(workers);
-        java.util.Set<String> services = java.util.Set.of(given.string("IMGPIPE_SERVICES", ALL_SERVICES).split("\\s*,\\s*"));
+        Set<String> services = Set.of(given.string("IMGPIPE_SERVICES", ALL_SERVICES).split("\\s*,\\s*"));
         if (services.contains("save2db")) {
-            own(Save2db.start(io.imgpipe.save2db.Config.fromEnv(workerEnv), registry));
+            own(Save2db.start(Save2dbSettings.fromEnv(workerEnv), registry));
         }
         if (services.contains("logger")) {
-            own(ActivityLogger.start(io.imgpipe.logger.Config.fromEnv(workerEnv), registry));
+            own(ActivityLogger.start(LoggerSettings.fromEnv(workerEnv), registry));
         }
         if (!given.isSet(Env.AMQP_URI) && services.contains("save2db")) {
             PendingRedrive.run(new Env(env));
         }
         if (services.contains("transformer")) {
-            own(Transformer.start(io.imgpipe.transformer.Config.fromEnv(workerEnv), registry));
+            own(Transformer.start(TransformerSettings.fromEnv(workerEnv), registry));
         }
-        gateway = own(Gateway.start(io.imgpipe.gateway.Config.fromEnv(new Env(env)), registry));
+        gateway = own(Gateway.start(GatewaySettings.fromEnv(new Env(env)), registry));
     }
 
     private <T extends AutoCloseable> T own(T part) {

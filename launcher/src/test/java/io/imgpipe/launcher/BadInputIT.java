@@ -2,6 +2,7 @@ package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -196,7 +198,7 @@ class BadInputIT {
                             .doesNotContain(PAYLOAD).doesNotContain("<script");
                 }
                 // The original is kept byte-exact but served as the image type it was sniffed as, never as HTML.
-                HttpResponse<byte[]> stored = Http.eventually(Duration.ofSeconds(20),
+                HttpResponse<byte[]> stored = Await.until(Duration.ofSeconds(20),
                         () -> http.get("image/" + id + "/original"), r -> r.statusCode() == 200);
                 assertThat(stored.body()).isEqualTo(original);
                 assertThat(stored.headers().firstValue("Content-Type").orElse("")).startsWith("image/");
@@ -263,7 +265,7 @@ class BadInputIT {
                 httpCase("chunked body over the limit (no Content-Length)", () -> Answer.of(http.send(
                         HttpRequest.newBuilder(base.resolve("image")).timeout(Duration.ofSeconds(30))
                                 .POST(HttpRequest.BodyPublishers.ofInputStream(
-                                        () -> new java.io.ByteArrayInputStream(big(MAX_UPLOAD + 4096))))
+                                        () -> new ByteArrayInputStream(big(MAX_UPLOAD + 4096))))
                                 .build())), 413, "too_large"),
                 httpCase("Content-Length of 10 GB", () -> raw("POST /image HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Length: 10000000000\r\nContent-Type: image/jpeg\r\n\r\n", new byte[16]),
@@ -392,7 +394,7 @@ class BadInputIT {
     @Test
     @Timeout(120)
     void afterwardsThePipelineIsReadyAndANormalUploadSucceeds() {
-        HttpResponse<byte[]> ready = Http.eventually(Duration.ofSeconds(30), () -> http.get("health/ready"),
+        HttpResponse<byte[]> ready = Await.until(Duration.ofSeconds(30), () -> http.get("health/ready"),
                 r -> r.statusCode() == 200);
         assertThat(ready.statusCode()).as(text(ready)).isEqualTo(200);
         assertThat(Http.json(ready).get("broker").asBoolean()).isTrue();

@@ -1,6 +1,7 @@
 package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class GatewayPolicyIT {
         }
 
         // The gateway samples the queue depth twice a second; within a few seconds it must shed load.
-        HttpResponse<byte[]> shed = Http.eventually(Duration.ofSeconds(10), GatewayPolicyIT::upload,
+        HttpResponse<byte[]> shed = Await.until(Duration.ofSeconds(10), GatewayPolicyIT::upload,
                 r -> r.statusCode() == 503);
 
         assertThat(shed.statusCode()).isEqualTo(503);

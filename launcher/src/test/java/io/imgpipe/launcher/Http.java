@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /** A small HTTP client for the integration tests: real requests over loopback to the running gateway. */
 public final class Http {
@@ -57,21 +56,5 @@ public final class Http {
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + new String(response.body()), e);
         }
-    }
-
-    /** Retries {@code probe} for at most {@code patience}, for things that happen asynchronously (the logger). */
-    public static <T> T eventually(Duration patience, Supplier<T> probe, java.util.function.Predicate<T> done) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        T last = probe.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            last = probe.get();
-        }
-        return last;
     }
 }

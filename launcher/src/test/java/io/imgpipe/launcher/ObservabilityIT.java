@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class ObservabilityIT {
 
     @Test
     void logLinesCarryTheImageIdAndTraceId() {
-        List<String> lines = Http.eventually(Duration.ofSeconds(20), ObservabilityIT::linesAboutTheGoodUpload,
+        List<String> lines = Await.until(Duration.ofSeconds(20), ObservabilityIT::linesAboutTheGoodUpload,
                 l -> l.stream().anyMatch(s -> s.contains("event=stored kind=result")));
 
         assertThat(lines).as("log lines with image_id=" + doneId).isNotEmpty();

@@ -1,11 +1,14 @@
 package io.imgpipe.launcher;
 
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +32,7 @@ class OneJvmDurabilityIT {
                 "IMGPIPE_DATA_DIR", data.resolve("postgres").toString());
         String id;
         // Given an upload accepted while neither save2db nor a transformer runs (it waits in the broker only)
-        Map<String, String> onlyLogger = new java.util.HashMap<>(settings);
+        Map<String, String> onlyLogger = new HashMap<>(settings);
         onlyLogger.put("IMGPIPE_SERVICES", "logger");
         try (Pipeline first = Pipeline.start(onlyLogger)) {
             HttpResponse<byte[]> accepted = new Http(first.baseUrl()).post("image?width=50", jpeg);
@@ -45,7 +48,7 @@ class OneJvmDurabilityIT {
             HttpResponse<byte[]> result = http.get("image/" + id + "?wait=60");
             assertThat(result.statusCode()).isEqualTo(200);
             assertThat(result.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-            assertThat(Http.eventually(java.time.Duration.ofSeconds(20), () -> http.get("image/" + id + "/original"),
+            assertThat(Await.until(Duration.ofSeconds(20), () -> http.get("image/" + id + "/original"),
                     r -> r.statusCode() == 200).body()).isEqualTo(jpeg);
         }
     }

@@ -1,9 +1,13 @@
 package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.UUID;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -148,7 +152,7 @@ class PipelineIT {
         String id = upload("image?width=60", jpeg, "image/jpeg");
         http.get("image/" + id + "?wait=60");
 
-        JsonNode events = Http.eventually(Duration.ofSeconds(20),
+        JsonNode events = Await.until(Duration.ofSeconds(20),
                 () -> Http.json(http.get("image/" + id + "/events")).get("events"),
                 e -> names(e).containsAll(List.of("gateway.accepted", "transformer.started", "transformer.done",
                         "save2db.stored/original", "save2db.stored/result")));
@@ -186,7 +190,7 @@ class PipelineIT {
 
     @Test
     void retryingWithTheSameIdempotencyKeyNamesTheSameImage() {
-        String key = java.util.UUID.randomUUID().toString();
+        String key = UUID.randomUUID().toString();
 
         HttpResponse<byte[]> first = http.post("image?width=33", jpeg, "Idempotency-Key", key);
         HttpResponse<byte[]> retry = http.post("image?width=33", jpeg, "Idempotency-Key", key);
@@ -243,7 +247,7 @@ class PipelineIT {
 
     @Test
     void truncatedImageEndsFailedWithAReason() {
-        byte[] truncated = java.util.Arrays.copyOf(jpeg, 600);
+        byte[] truncated = Arrays.copyOf(jpeg, 600);
         String id = upload("image?width=10", truncated, "image/jpeg");
 
         HttpResponse<byte[]> r = http.get("image/" + id + "?wait=60");
@@ -285,7 +289,7 @@ class PipelineIT {
     }
 
     private static HttpResponse<byte[]> eventuallyGet(String path, int status) {
-        return Http.eventually(Duration.ofSeconds(20), () -> http.get(path), r -> r.statusCode() == status);
+        return Await.until(Duration.ofSeconds(20), () -> http.get(path), r -> r.statusCode() == status);
     }
 
     private static JsonNode assertError(HttpResponse<byte[]> r, int status, String error) {
@@ -316,7 +320,7 @@ class PipelineIT {
     }
 
     private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
         }

@@ -1,5 +1,6 @@
 package io.imgpipe.launcher;
 
+import io.imgpipe.testsupport.ThrowawayDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -7,12 +8,8 @@ import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.containers.RabbitMQContainer;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The pipeline the integration tests talk to, started once per test JVM, on one of three infrastructures:
@@ -33,11 +30,13 @@ public final class TestPipeline {
     private final Pipeline pipeline;
     private final String kind;
     private final String jdbcUrl;
+    private final ThrowawayDatabase freshDatabase;
 
-    private TestPipeline(Pipeline pipeline, String kind, String jdbcUrl) {
+    private TestPipeline(Pipeline pipeline, String kind, String jdbcUrl, ThrowawayDatabase freshDatabase) {
         this.pipeline = pipeline;
         this.kind = kind;
         this.jdbcUrl = jdbcUrl;
+        this.freshDatabase = freshDatabase;
     }
 
     public static synchronized TestPipeline shared() {
@@ -50,7 +49,9 @@ public final class TestPipeline {
             TestPipeline started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.pipeline.close();
-                started.dropFreshDatabase();
+                if (started.freshDatabase != null) {
+                    started.freshDatabase.close();
+                }
             }));
         }
         return shared;
@@ -65,12 +66,17 @@ public final class TestPipeline {
         String amqp = System.getenv("IMGPIPE_TEST_AMQP_URI");
         String jdbc = System.getenv("IMGPIPE_TEST_JDBC_URL");
         String kind;
+        ThrowawayDatabase freshDatabase = null;
         if (amqp != null && !amqp.isBlank() && jdbc != null && !jdbc.isBlank()) {
             kind = "external";
             env.put("IMGPIPE_AMQP_URI", amqp);
-            env.put("IMGPIPE_JDBC_URL", freshDatabase(jdbc));
-            env.put("IMGPIPE_DB_USER", System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres"));
-            env.put("IMGPIPE_DB_PASSWORD", System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", ""));
+            String user = System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
+            String password = System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
+            // a new database for this run, so runs never see each other's rows
+            freshDatabase = ThrowawayDatabase.create(jdbc, user, password, "imgpipe_it_");
+            env.put("IMGPIPE_JDBC_URL", freshDatabase.jdbcUrl());
+            env.put("IMGPIPE_DB_USER", user);
+            env.put("IMGPIPE_DB_PASSWORD", password);
         } else if ("testcontainers".equals(System.getenv("IMGPIPE_TEST_INFRA"))
                 && DockerClientFactory.instance().isDockerAvailable()) {
             kind = "testcontainers";
@@ -88,36 +94,7 @@ public final class TestPipeline {
         Pipeline pipeline = Pipeline.start(env);
         LOG.info("event=test_infrastructure kind={} detail=\"{}\"", kind, pipeline.infrastructure());
         System.out.println("[imgpipe-it] infrastructure=" + kind + " (" + pipeline.infrastructure() + ")");
-        return new TestPipeline(pipeline, kind, env.get("IMGPIPE_JDBC_URL"));
-    }
-
-    /** A new database on the external server for this run, so runs never see each other's rows. */
-    private static String freshDatabase(String adminUrl) throws Exception {
-        String name = "imgpipe_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String user = System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
-        String password = System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        int slash = adminUrl.lastIndexOf('/');
-        int query = adminUrl.indexOf('?', slash);
-        return adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
-    }
-
-    /** Drops the database created for an external run, so CI machines do not collect them. */
-    private void dropFreshDatabase() {
-        if (!"external".equals(kind)) {
-            return;
-        }
-        String admin = System.getenv("IMGPIPE_TEST_JDBC_URL");
-        String name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-        try (Connection c = DriverManager.getConnection(admin, System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER",
-                "postgres"), System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", ""));
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (Exception e) {
-            System.err.println("[imgpipe-it] could not drop " + name + ": " + e);
-        }
+        return new TestPipeline(pipeline, kind, env.get("IMGPIPE_JDBC_URL"), freshDatabase);
     }
 
     public URI baseUrl() {

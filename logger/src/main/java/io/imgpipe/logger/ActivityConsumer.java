@@ -4,7 +4,7 @@ import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.Traceparent;
-import io.imgpipe.contract.amqp.MessageConsumer;
+import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.UncheckedIOException;

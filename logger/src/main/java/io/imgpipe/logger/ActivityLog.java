@@ -1,5 +1,6 @@
 package io.imgpipe.logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imgpipe.contract.ActivityEvent;
 import org.flywaydb.core.Flyway;
@@ -44,7 +45,7 @@ public final class ActivityLog {
             ps.setString(5, e.traceparent() == null ? "" : e.traceparent());
             ps.setString(6, JSON.writeValueAsString(e.detail()));
             return ps.executeUpdate() == 1;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+        } catch (JsonProcessingException ex) {
             throw new SQLException("detail is not serialisable", ex);
         }
     }

@@ -1,6 +1,7 @@
 package io.imgpipe.logger;
 
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.db.DatabaseWorker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -14,8 +15,8 @@ public final class ActivityLogger implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static ActivityLogger start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        return new ActivityLogger(ServiceRuntime.startDatabaseWorker("logger", config.infra(), config.threads(),
+    public static ActivityLogger start(LoggerSettings config, PrometheusMeterRegistry registry) throws IOException {
+        return new ActivityLogger(DatabaseWorker.start("logger", config.infra(), config.threads(),
                 config.adminPort(), registry, ActivityLog::migrate,
                 (pool, runtime) -> new ActivityConsumer(new ActivityLog(pool), registry, config.threads())));
     }

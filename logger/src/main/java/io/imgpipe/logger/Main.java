@@ -1,7 +1,7 @@
 package io.imgpipe.logger;
 
-import io.imgpipe.contract.runtime.Env;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.ServiceRuntime;
 
 /** Runs the activity logger alone, configured by {@code IMGPIPE_*} environment variables (see the README). */
 public final class Main {
@@ -10,7 +10,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        ActivityLogger service = ActivityLogger.start(Config.fromEnv(new Env(System.getenv())),
+        ActivityLogger service = ActivityLogger.start(LoggerSettings.fromEnv(new Env(System.getenv())),
                 ServiceRuntime.newRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     }

@@ -1,8 +1,6 @@
 package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.imgpipe.contract.runtime.Database;
-import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
@@ -18,6 +16,8 @@ import io.imgpipe.gateway.upload.ReplyQueues;
 import io.imgpipe.gateway.upload.UploadAuth;
 import io.imgpipe.gateway.upload.UploadHandler;
 import io.imgpipe.gateway.upload.UploadReader;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.db.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -49,7 +49,7 @@ public final class Gateway implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static Gateway start(Config config, PrometheusMeterRegistry registry) throws IOException {
+    public static Gateway start(GatewaySettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
         HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
         ImageQueries queries = new ImageQueries(pool);

@@ -1,6 +1,7 @@
 package io.imgpipe.save2db;
 
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.db.DatabaseWorker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -14,8 +15,8 @@ public final class Save2db implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static Save2db start(Config config, PrometheusMeterRegistry registry) throws IOException {
-        return new Save2db(ServiceRuntime.startDatabaseWorker(StoreConsumer.SERVICE, config.infra(), config.threads(),
+    public static Save2db start(Save2dbSettings config, PrometheusMeterRegistry registry) throws IOException {
+        return new Save2db(DatabaseWorker.start(StoreConsumer.SERVICE, config.infra(), config.threads(),
                 config.adminPort(), registry, Schema::migrate,
                 (pool, runtime) -> new StoreConsumer(new ImageArchive(pool), runtime, config.threads())));
     }

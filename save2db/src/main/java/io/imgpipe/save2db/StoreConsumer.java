@@ -1,13 +1,14 @@
 package io.imgpipe.save2db;
 
 import io.imgpipe.contract.ActivityEvent;
-import io.imgpipe.contract.Headers;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MessageHeaders;
 import io.imgpipe.contract.Topology;
-import io.imgpipe.contract.amqp.MessageConsumer;
+import io.imgpipe.contract.Traceparent;
 import io.imgpipe.contract.format.ImageFormat;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
@@ -45,24 +46,25 @@ final class StoreConsumer extends MessageConsumer {
         String key = m.routingKey();
         if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
-            String format = m.string(Headers.FORMAT).orElse("unknown");
+            String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
             fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
-                    m.string(Headers.FILENAME).orElse(null), m.string(Headers.OPTIONS).orElse(""), m.traceparent(),
-                    m.createdAt()));
+                    m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""),
+                    m.traceparent(), m.createdAt()));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
         } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
             kind = "result";
-            String format = m.string(Headers.FORMAT).orElse("unknown");
-            Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
+            String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
+            Instant startedAt = m.instant(MessageHeaders.STARTED_AT).orElse(m.createdAt());
             fresh = archive.store(new ImageArchive.Result(id.value(), format, mediaType(format), m.body(),
-                    m.integer(Headers.WIDTH), m.integer(Headers.HEIGHT), m.integer(Headers.SOURCE_WIDTH),
-                    m.integer(Headers.SOURCE_HEIGHT), startedAt, finishedAt(m)));
+                    m.integer(MessageHeaders.WIDTH), m.integer(MessageHeaders.HEIGHT),
+                    m.integer(MessageHeaders.SOURCE_WIDTH), m.integer(MessageHeaders.SOURCE_HEIGHT), startedAt,
+                    finishedAt(m)));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length,
-                    "width", m.integer(Headers.WIDTH), "height", m.integer(Headers.HEIGHT));
+                    "width", m.integer(MessageHeaders.WIDTH), "height", m.integer(MessageHeaders.HEIGHT));
         } else if (key.startsWith(Topology.FAILED_PREFIX)) {
             kind = "failure";
-            String reason = m.string(Headers.REASON).orElse(key.substring(Topology.FAILED_PREFIX.length()));
-            Instant startedAt = m.instant(Headers.STARTED_AT).orElse(m.createdAt());
+            String reason = m.string(MessageHeaders.REASON).orElse(key.substring(Topology.FAILED_PREFIX.length()));
+            Instant startedAt = m.instant(MessageHeaders.STARTED_AT).orElse(m.createdAt());
             fresh = archive.store(new ImageArchive.Failure(id.value(), reason, m.bodyText(), startedAt, finishedAt(m)));
             detail = Map.of("kind", kind, "reason", reason, "message", m.bodyText());
         } else {
@@ -73,13 +75,13 @@ final class StoreConsumer extends MessageConsumer {
         Counter.builder("imgpipe.save2db.messages").tag("kind", kind).tag("outcome", fresh ? "stored" : "duplicate")
                 .register(runtime.registry()).increment();
         log.info("event=stored kind={} image_id={} trace_id={} duplicate={}", kind, id,
-                io.imgpipe.contract.Traceparent.traceId(m.traceparent()), !fresh);
+                Traceparent.traceId(m.traceparent()), !fresh);
         // Announce even a duplicate: the first announcement may have been lost with a crash.
         runtime.activity(ActivityEvent.now(id, SERVICE, "stored", m.traceparent(), detail)).get(30, TimeUnit.SECONDS);
     }
 
     private static Instant finishedAt(InboundMessage m) {
-        return m.instant(Headers.FINISHED_AT).orElseGet(Instant::now);
+        return m.instant(MessageHeaders.FINISHED_AT).orElseGet(Instant::now);
     }
 
     private static String mediaType(String format) {

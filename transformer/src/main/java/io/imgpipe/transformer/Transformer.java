@@ -1,6 +1,6 @@
 package io.imgpipe.transformer;
 
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.imgpipe.transformer.worker.TransformJobConsumer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,7 +16,7 @@ public final class Transformer implements AutoCloseable {
         this.runtime = runtime;
     }
 
-    public static Transformer start(Config config, PrometheusMeterRegistry registry) throws IOException {
+    public static Transformer start(TransformerSettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect(TransformJobConsumer.SERVICE, config.infra(), registry);
         TransformJobConsumer consumer = runtime.closeOnExit(new TransformJobConsumer(new ImageEngine(config.limits()),
                 runtime, config.threads(), config.maxAttempts()));

@@ -3,10 +3,14 @@ package io.imgpipe.launcher.balancer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgpipe.launcher.Http;
 import io.imgpipe.launcher.TestPipeline;
+import io.imgpipe.testsupport.Build;
+import io.imgpipe.testsupport.ChildProcesses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -34,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BulkUploadIT {
 
     /** A non-ASCII name when this JVM can write one (it cannot under a POSIX locale). */
-    private static final String SUMMER = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding",
+    private static final String SUMMER = Charset.forName(System.getProperty("sun.jnu.encoding",
             "UTF-8")).newEncoder().canEncode("\u00e9") ? "\u00e9t\u00e9" : "ete";
     /** Relative path in the tree → test resource it is a copy of; subfolders, mixed-case extensions, odd names. */
     private static final Map<String, String> GOOD = new TreeMap<>(Map.of(
@@ -56,7 +60,7 @@ class BulkUploadIT {
     static void startPipelineAndWriteTheTree() throws IOException {
         base = TestPipeline.shared().baseUrl();
         http = new Http(base);
-        script = Processes.moduleDir().resolve("../bin/bulk-upload").normalize();
+        script = Build.root().resolve("bin/bulk-upload");
         assertThat(script).as("bin/bulk-upload, from the launcher module").isRegularFile();
         for (Map.Entry<String, String> e : GOOD.entrySet()) {
             Path file = tree.resolve(e.getKey());
@@ -70,7 +74,7 @@ class BulkUploadIT {
     @Test
     void givenATreeWithOneBadFile_whenBulkUploaded_thenEveryImageIsDoneAsPngAndASecondRunResumesWithoutUploading()
             throws Exception {
-        Path manifest = Processes.workDir("bulk-upload").resolve("manifest-" + UUID.randomUUID() + ".tsv");
+        Path manifest = Build.workDir("balancer-it", "bulk-upload").resolve("manifest-" + UUID.randomUUID() + ".tsv");
 
         Run first = bulkUpload(manifest);
 
@@ -116,7 +120,7 @@ class BulkUploadIT {
         try {
             return tree.toRealPath().resolve(relative);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -131,19 +135,19 @@ class BulkUploadIT {
     }
 
     private static Run bulkUpload(Path manifest) throws IOException, InterruptedException {
-        Path work = Processes.workDir("bulk-upload");
+        Path work = Build.workDir("balancer-it", "bulk-upload");
         Path out = Files.createTempFile(work, "stdout-", ".txt");
         Path err = Files.createTempFile(work, "stderr-", ".txt");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--url=" + base.toString(), "--parallel=3",
                 "--manifest=" + manifest, "--width=64", "--format=png", "--tries=2", "--timeout=60", tree.toString())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("LC_ALL", "C.UTF-8");
-        Process process = Processes.own(pb.start());
+        Process process = ChildProcesses.own(pb.start());
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            Processes.stop(process);
+            ChildProcesses.stop(process);
             throw new AssertionError("bin/bulk-upload did not finish within 90 s:\n" + Files.readString(err));
         }
-        Processes.stop(process);
+        ChildProcesses.stop(process);
         Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         System.out.println("[imgpipe-it] bulk-upload exit " + run.exitCode() + ": " + run.stdout().strip());
         return run;

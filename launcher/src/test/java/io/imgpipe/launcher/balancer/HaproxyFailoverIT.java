@@ -1,7 +1,13 @@
 package io.imgpipe.launcher.balancer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgpipe.contract.ImageId;
 import io.imgpipe.launcher.Pipeline;
+import io.imgpipe.testsupport.Await;
+import io.imgpipe.testsupport.Build;
+import io.imgpipe.testsupport.Ports;
+import io.imgpipe.testsupport.ServiceProcess;
+import io.imgpipe.testsupport.ServiceProcess.Launch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,11 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,8 +54,8 @@ class HaproxyFailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Pipeline pipeline;
-    private static GatewayProcess gateway1;
-    private static GatewayProcess gateway2;
+    private static ServiceProcess gateway1;
+    private static ServiceProcess gateway2;
     private static HaproxyProcess haproxy;
     private static HttpClient client;
     private static byte[] jpeg;
@@ -62,8 +70,9 @@ class HaproxyFailoverIT {
             }
             assumeTrue(false, why + ": skipping the balancer failover test");
         }
-        Path work = Processes.workDir("failover");
-        Path jar = GatewayProcess.copyOfJar(work); // fails, saying how to build it, when it is missing
+        Path work = Build.workDir("balancer-it", "failover");
+        // fails, saying how to build it, when it is missing
+        Path jar = ServiceProcess.privateCopy(Build.requireRunnableJar("rest-gateway"), work);
         jpeg = resource("/images/autumn-400x250.jpg");
 
         Map<String, String> settings = new HashMap<>();
@@ -72,8 +81,8 @@ class HaproxyFailoverIT {
         settings.put("IMGPIPE_TRANSFORMER_THREADS", "2");
         pipeline = Pipeline.start(settings);
 
-        gateway1 = GatewayProcess.start("gateway1", jar, pipeline.settings(), Processes.freePort(), work);
-        gateway2 = GatewayProcess.start("gateway2", jar, pipeline.settings(), Processes.freePort(), work);
+        gateway1 = startGateway("gateway1", jar, work);
+        gateway2 = startGateway("gateway2", jar, work);
         gateway1.awaitReady(Duration.ofSeconds(40));
         gateway2.awaitReady(Duration.ofSeconds(40));
         haproxy = HaproxyProcess.start(binary.get(), List.of(gateway1.address(), gateway2.address()), work)
@@ -82,6 +91,23 @@ class HaproxyFailoverIT {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         System.out.println("[imgpipe-it] balancer " + haproxy.baseUrl() + " -> " + gateway1.address() + ", "
                 + gateway2.address() + "; logs in " + work);
+    }
+
+    /** A gateway as its own JVM on a free port, joined to the pipeline's broker and database. */
+    private static ServiceProcess startGateway(String name, Path jar, Path work) {
+        int port = Ports.free();
+        Map<String, String> env = new HashMap<>();
+        pipeline.settings().forEach((k, v) -> {
+            if (k.startsWith("IMGPIPE_")) {
+                env.put(k, v);
+            }
+        });
+        env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
+        env.put("IMGPIPE_HTTP_PORT", Integer.toString(port));
+        env.put("IMGPIPE_HTTP_THREADS", "32");
+        env.put("IMGPIPE_DB_POOL_SIZE", "4");
+        Launch launch = Launch.jar(jar).withFlags("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        return ServiceProcess.start(name, launch, env, port, work);
     }
 
     @AfterAll
@@ -110,14 +136,14 @@ class HaproxyFailoverIT {
             streams.add(clients.submit(() -> {
                 while (System.nanoTime() < stopAt) {
                     attempts.add(upload(inFlight));
-                    Processes.sleep(PAUSE_BETWEEN_UPLOADS_MS);
+                    Await.pause(PAUSE_BETWEEN_UPLOADS_MS);
                 }
                 return null;
             }));
         }
 
         // When: gateway1 is SIGKILLed a few seconds in, while the uploads keep coming.
-        Processes.sleep(KILL_AFTER.toMillis());
+        Await.pause(KILL_AFTER);
         int inFlightAtKill = inFlight.get();
         long killedAt = System.nanoTime();
         gateway1.kill();
@@ -198,7 +224,7 @@ class HaproxyFailoverIT {
      * (at most twice) when the answer was lost with the connection, which cannot create a second image.
      */
     private static Attempt upload(AtomicInteger inFlight) {
-        String key = java.util.UUID.randomUUID().toString();
+        String key = UUID.randomUUID().toString();
         long started = System.nanoTime();
         String firstFailure = null;
         inFlight.incrementAndGet();
@@ -243,17 +269,15 @@ class HaproxyFailoverIT {
     }
 
     private static String expectedId(String key) {
-        return io.imgpipe.contract.ImageId.fromIdempotencyKey(key).value();
+        return ImageId.fromIdempotencyKey(key).value();
     }
 
     /** Polls HAProxy's stats until {@code server} is DOWN; returns when (System.nanoTime()). */
     private static long awaitMarkedDown(String server, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (haproxy.serverStatus().getOrDefault(server, "").startsWith("DOWN")) {
-                return System.nanoTime();
-            }
-            Processes.sleep(50);
+        boolean down = Await.until(patience, Duration.ofMillis(50),
+                () -> haproxy.serverStatus().getOrDefault(server, "").startsWith("DOWN"), d -> d);
+        if (down) {
+            return System.nanoTime();
         }
         throw new AssertionError("HAProxy did not mark " + server + " DOWN within " + patience + ": "
                 + haproxy.serverStatus());
@@ -293,21 +317,18 @@ class HaproxyFailoverIT {
         if (id == null || !id.matches("[0-9a-f]{32}")) {
             return "no id in the 202 answer";
         }
-        HttpResponse<byte[]> result = null;
-        while (System.nanoTime() < deadline) {
-            result = get("/image/" + id + "?wait=30");
-            // 404 only while save2db has not stored the original yet (an id another gateway accepted).
-            if (result.statusCode() != 404 && result.statusCode() != 202) {
-                break;
-            }
-            Processes.sleep(200);
+        if (System.nanoTime() >= deadline) {
+            return "result never asked";
         }
-        if (result == null || result.statusCode() != 200) {
-            return "result " + (result == null ? "never asked" : result.statusCode() + " "
-                    + new String(result.body(), StandardCharsets.UTF_8));
+        // 404 only while save2db has not stored the original yet (an id another gateway accepted).
+        HttpResponse<byte[]> result = Await.until(Duration.ofNanos(deadline - System.nanoTime()),
+                Duration.ofMillis(200), () -> get("/image/" + id + "?wait=30"),
+                r -> r.statusCode() != 404 && r.statusCode() != 202);
+        if (result.statusCode() != 200) {
+            return "result " + result.statusCode() + " " + new String(result.body(), StandardCharsets.UTF_8);
         }
         HttpResponse<byte[]> original = get("/image/" + id + "/original");
-        if (original.statusCode() != 200 || !java.util.Arrays.equals(original.body(), jpeg)) {
+        if (original.statusCode() != 200 || !Arrays.equals(original.body(), jpeg)) {
             return "original " + original.statusCode() + ", " + original.body().length + " bytes, not the upload";
         }
         return null;

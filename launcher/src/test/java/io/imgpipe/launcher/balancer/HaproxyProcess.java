@@ -1,5 +1,12 @@
 package io.imgpipe.launcher.balancer;
 
+import io.imgpipe.testsupport.Await;
+import io.imgpipe.testsupport.Build;
+import io.imgpipe.testsupport.ChildProcesses;
+import io.imgpipe.testsupport.HttpProbe;
+import io.imgpipe.testsupport.Ports;
+
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -30,14 +37,14 @@ final class HaproxyProcess implements AutoCloseable {
     /** The haproxy binary: {@code /usr/sbin/haproxy} or the first one on the PATH. */
     static Optional<Path> binary() {
         Stream<Path> candidates = Stream.concat(Stream.of(Path.of("/usr/sbin/haproxy")),
-                Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                         .filter(s -> !s.isEmpty()).map(dir -> Path.of(dir, "haproxy")));
         return candidates.filter(Files::isExecutable).findFirst();
     }
 
     /** The project's balancer configuration, {@code ../infra/haproxy/haproxy.cfg} from the launcher module. */
     static Path config() {
-        Path cfg = Processes.moduleDir().resolve("../infra/haproxy/haproxy.cfg").normalize();
+        Path cfg = Build.root().resolve("infra/haproxy/haproxy.cfg");
         if (!Files.isRegularFile(cfg)) {
             throw new IllegalStateException("the balancer configuration " + cfg + " is missing");
         }
@@ -49,8 +56,8 @@ final class HaproxyProcess implements AutoCloseable {
      * loopback-only listeners on ports free right now.
      */
     static HaproxyProcess start(Path binary, List<String> gatewayAddresses, Path workDir) throws IOException {
-        int httpPort = Processes.freePort();
-        int statsPort = Processes.freePort();
+        int httpPort = Ports.free();
+        int statsPort = Ports.free();
         Map<String, String> settings = new HashMap<>();
         settings.put("GATEWAY1_ADDR", gatewayAddresses.get(0));
         settings.put("GATEWAY2_ADDR", gatewayAddresses.get(1));
@@ -64,7 +71,7 @@ final class HaproxyProcess implements AutoCloseable {
         try {
             if (check.start().waitFor() != 0) {
                 throw new IllegalStateException("haproxy -c rejected " + config() + ":\n"
-                        + Processes.tail(workDir.resolve("haproxy-check.log"), 30));
+                        + ChildProcesses.tail(workDir.resolve("haproxy-check.log"), 30));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -73,25 +80,23 @@ final class HaproxyProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-db", "-f", config().toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(settings);
-        return new HaproxyProcess(Processes.own(pb.start()), log, httpPort, statsPort);
+        return new HaproxyProcess(ChildProcesses.own(pb.start()), log, httpPort, statsPort);
     }
 
     /** Waits until the stats page answers and lists every server of {@code gateways} as UP. */
     HaproxyProcess awaitAllUp(Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
+        Map<String, String> status = Await.until(patience, Duration.ofMillis(100), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("haproxy exited with " + process.exitValue() + ":\n"
-                        + Processes.tail(log, 40));
+                        + ChildProcesses.tail(log, 40));
             }
-            Map<String, String> status = serverStatus();
-            if (!status.isEmpty() && status.values().stream().allMatch(s -> s.startsWith("UP"))) {
-                return this;
-            }
-            Processes.sleep(100);
+            return serverStatus();
+        }, s -> !s.isEmpty() && s.values().stream().allMatch(server -> server.startsWith("UP")));
+        if (!status.isEmpty() && status.values().stream().allMatch(server -> server.startsWith("UP"))) {
+            return this;
         }
         throw new IllegalStateException("haproxy did not see both gateways UP within " + patience + ": "
-                + serverStatus() + "\n" + Processes.tail(log, 40));
+                + status + "\n" + ChildProcesses.tail(log, 40));
     }
 
     /** Server name → status ({@code UP}, {@code DOWN}, {@code UP 1/2} ...) of the backend, from the stats CSV. */
@@ -118,7 +123,7 @@ final class HaproxyProcess implements AutoCloseable {
     }
 
     private List<String[]> statsRows() {
-        return Processes.probe(statsUrl().resolve("/stats;csv"))
+        return HttpProbe.get(statsUrl().resolve("/stats;csv"))
                 .filter(r -> r.statusCode() == 200)
                 .map(HttpResponse::body)
                 .map(body -> body.lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
@@ -140,6 +145,6 @@ final class HaproxyProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stop(process);
+        ChildProcesses.stop(process);
     }
 }

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.Topology;
+import io.imgpipe.testsupport.Await;
 
 import java.time.Duration;
 import java.util.List;
@@ -41,16 +42,8 @@ public final class ActivityWatch implements AutoCloseable {
 
     /** Waits for an event matching {@code what}; fails after {@code patience}. */
     public ActivityEvent await(String description, Predicate<ActivityEvent> what, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ActivityEvent e : events) {
-                if (what.test(e)) {
-                    return e;
-                }
-            }
-            ServiceProcess.sleep(50);
-        }
-        throw new AssertionError("no activity event '" + description + "' within " + patience);
+        return Await.found("activity event '" + description + "'", patience, Duration.ofMillis(50),
+                () -> events.stream().filter(what).findFirst(), () -> "");
     }
 
     public static Predicate<ActivityEvent> is(String imageId, String service, String event) {

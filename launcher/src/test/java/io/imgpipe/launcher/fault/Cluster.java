@@ -1,5 +1,11 @@
 package io.imgpipe.launcher.fault;
 
+import io.imgpipe.testsupport.Await;
+import io.imgpipe.testsupport.Ports;
+import io.imgpipe.testsupport.ServiceProcess;
+import io.imgpipe.testsupport.ServiceProcess.Launch;
+import io.imgpipe.testsupport.ThrowawayDatabase;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -23,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +43,10 @@ public final class Cluster implements AutoCloseable {
     public static final String AMQP_ENV = "IMGPIPE_TEST_AMQP_URI";
     public static final String JDBC_ENV = "IMGPIPE_TEST_JDBC_URL";
 
+    private static final Duration HALF_A_SECOND = Duration.ofMillis(500);
+
     private final String vhost;
-    private final String database;
-    private final String adminJdbcUrl;
+    private final ThrowawayDatabase database;
     private final String jdbcUrl;
     private final String amqpUri;
     private final String dbUser;
@@ -50,29 +55,28 @@ public final class Cluster implements AutoCloseable {
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, Integer> generations = new HashMap<>();
 
-    private Cluster(String label) throws Exception {
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        this.vhost = "imgpipe_it_" + suffix;
-        this.database = "imgpipe_it_" + suffix;
-        this.adminJdbcUrl = System.getenv(JDBC_ENV);
-        this.dbUser = System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
-        this.dbPassword = System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
+    private Cluster(String label, ThrowawayDatabase database, String dbUser, String dbPassword) {
+        this.database = database;
+        this.vhost = database.name();
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
         this.amqpUri = withVhost(System.getenv(AMQP_ENV), vhost);
-        this.jdbcUrl = withDatabase(adminJdbcUrl, database);
+        this.jdbcUrl = database.jdbcUrl();
         this.logDir = Path.of("target", "fault-logs",
                 label + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     }
 
     /** Creates the vhost and the database. */
     public static Cluster create(String label) throws Exception {
-        Cluster c = new Cluster(label);
+        String dbUser = System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
+        String dbPassword = System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
+        // the vhost takes the database's name, so the two of one run are easy to match
+        Cluster c = new Cluster(label, ThrowawayDatabase.create(System.getenv(JDBC_ENV), dbUser, dbPassword,
+                "imgpipe_it_", 10), dbUser, dbPassword);
         rabbitmqctl("add_vhost", c.vhost);
         rabbitmqctl("set_permissions", "-p", c.vhost, "guest", ".*", ".*", ".*");
-        try (Connection db = DriverManager.getConnection(c.adminJdbcUrl, c.dbUser, c.dbPassword);
-             Statement s = db.createStatement()) {
-            s.execute("CREATE DATABASE " + c.database);
-        }
-        System.out.println("[fault] vhost=" + c.vhost + " database=" + c.database + " logs=" + c.logDir.toAbsolutePath());
+        System.out.println("[fault] vhost=" + c.vhost + " database=" + c.database.name() + " logs="
+                + c.logDir.toAbsolutePath());
         return c;
     }
 
@@ -89,23 +93,28 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts a worker (transformer, save2db or logger) on a free admin port; not yet waited for. */
     public ServiceProcess startWorker(String module, Map<String, String> extra) {
-        int port = ServiceProcess.freePort();
+        int port = Ports.free();
         Map<String, String> env = env();
         env.put("IMGPIPE_ADMIN_PORT", Integer.toString(port));
         env.putAll(extra);
-        return track(ServiceProcess.start(nextName(module), module, env, port, logDir));
+        return track(ServiceProcess.start(nextName(module), launch(module), env, port, logDir));
     }
 
     /** Starts a gateway on a free HTTP port; not yet waited for. */
     public ServiceProcess startGateway(Map<String, String> extra) {
-        int port = ServiceProcess.freePort();
+        int port = Ports.free();
         Map<String, String> env = env();
         env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
         env.put("IMGPIPE_HTTP_PORT", Integer.toString(port));
         env.put("IMGPIPE_HTTP_THREADS", "32");
         env.put("IMGPIPE_DB_POOL_SIZE", "2");
         env.putAll(extra);
-        return track(ServiceProcess.start(nextName("gateway"), "rest-gateway", env, port, logDir));
+        return track(ServiceProcess.start(nextName("gateway"), launch("rest-gateway"), env, port, logDir));
+    }
+
+    /** Small heaps and the serial collector: five JVMs share two cores with the test. */
+    private static Launch launch(String module) {
+        return Launch.module(module).withFlags("-Xmx384m", "-XX:+UseSerialGC");
     }
 
     private synchronized String nextName(String module) {
@@ -220,27 +229,15 @@ public final class Cluster implements AutoCloseable {
      */
     public Ledger settle(Collection<String> accepted, Duration patience) throws SQLException {
         Set<String> ids = new HashSet<>(accepted);
-        long deadline = System.nanoTime() + patience.toNanos();
-        Set<String> complete;
-        while (true) {
-            complete = complete(ids);
-            if (complete.size() == ids.size() || System.nanoTime() > deadline) {
-                break;
-            }
-            ServiceProcess.sleep(500);
-        }
+        Set<String> complete = Await.until(patience, HALF_A_SECOND, () -> complete(ids),
+                done -> done.size() == ids.size());
         Set<String> lost = new HashSet<>(ids);
         lost.removeAll(complete);
         // the logger is last in line: give its events a little longer
-        int missingEvents = Integer.MAX_VALUE;
-        long eventsDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (missingEvents > 0 && System.nanoTime() < eventsDeadline) {
-            missingEvents = ids.size() - count("SELECT count(DISTINCT image_id) FROM activity_events "
-                    + "WHERE service = 'gateway' AND event = 'accepted' AND image_id = ANY(?)", ids);
-            if (missingEvents > 0) {
-                ServiceProcess.sleep(500);
-            }
-        }
+        int missingEvents = Await.until(Duration.ofSeconds(20), HALF_A_SECOND,
+                () -> ids.size() - count("SELECT count(DISTINCT image_id) FROM activity_events "
+                        + "WHERE service = 'gateway' AND event = 'accepted' AND image_id = ANY(?)", ids),
+                missing -> missing == 0);
         int failed = count("SELECT count(*) FROM failures WHERE image_id = ANY(?)", ids);
         int deliveries = count("SELECT count(*) FROM activity_events WHERE service = 'save2db' AND event = 'stored' "
                 + "AND image_id = ANY(?)", ids);
@@ -305,12 +302,6 @@ public final class Cluster implements AutoCloseable {
                 + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
-    static String withDatabase(String jdbcUrl, String name) {
-        int slash = jdbcUrl.lastIndexOf('/');
-        int query = jdbcUrl.indexOf('?', slash);
-        return jdbcUrl.substring(0, slash + 1) + name + (query < 0 ? "" : jdbcUrl.substring(query));
-    }
-
     /** Stops every process, then removes the vhost and the database. */
     @Override
     public void close() {
@@ -322,11 +313,6 @@ public final class Cluster implements AutoCloseable {
         } catch (RuntimeException e) {
             System.out.println("[fault] could not delete vhost " + vhost + ": " + e.getMessage());
         }
-        try (Connection db = DriverManager.getConnection(adminJdbcUrl, dbUser, dbPassword);
-             Statement s = db.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.out.println("[fault] could not drop database " + database + ": " + e.getMessage());
-        }
+        database.close();
     }
 }

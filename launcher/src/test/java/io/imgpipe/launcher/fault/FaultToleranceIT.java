@@ -1,6 +1,8 @@
 package io.imgpipe.launcher.fault;
 
 import io.imgpipe.launcher.fault.Cluster.Ledger;
+import io.imgpipe.testsupport.Await;
+import io.imgpipe.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,6 +17,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,10 +122,10 @@ class FaultToleranceIT {
         assertThat(logger.get("/metrics").body()).contains("imgpipe_logger_events_total");
         // every service that touched the image says so in a key=value line with the image and its trace
         for (ServiceProcess p : List.of(gateways[0], transformer, save2db)) {
-            String line = ActivityWatchLines.eventually(p, "image_id=" + id, Duration.ofSeconds(20));
+            String line = logLine(p, "image_id=" + id, Duration.ofSeconds(20));
             assertThat(line).as(p.name()).contains("trace_id=" + trace.group(1)).startsWith("ts=").contains("level=");
         }
-        ActivityWatchLines.eventually(logger, "image_id=" + id, Duration.ofSeconds(20));
+        logLine(logger, "image_id=" + id, Duration.ofSeconds(20));
     }
 
     @Test
@@ -136,7 +140,7 @@ class FaultToleranceIT {
             watch.await("transformer started " + id, ActivityWatch.is(id, "transformer", "started"),
                     Duration.ofSeconds(60));
             transformer.kill();
-            ServiceProcess.sleep(1_000);
+            Await.pause(1_000);
             transformer = startTransformer().awaitReady(READY);
             watch.await("transformer finished " + id, e -> id.equals(e.imageId()) && e.service().equals("transformer")
                     && (e.event().equals("done") || e.event().equals("failed")), Duration.ofSeconds(120));
@@ -149,7 +153,7 @@ class FaultToleranceIT {
     void save2dbKilledThenRestarted() throws Exception {
         scenario("save2db SIGKILL", load -> {
             save2db.kill();
-            ServiceProcess.sleep(4_000);
+            Await.pause(4_000);
             save2db = cluster.startWorker("save2db", Map.of("IMGPIPE_SAVE2DB_THREADS", "2")).awaitReady(READY);
         });
     }
@@ -160,7 +164,7 @@ class FaultToleranceIT {
     void loggerKilledThenRestarted() throws Exception {
         Ledger ledger = scenario("logger SIGKILL", load -> {
             logger.kill();
-            ServiceProcess.sleep(4_000);
+            Await.pause(4_000);
             logger = cluster.startWorker("logger", Map.of()).awaitReady(READY);
         });
         assertThat(ledger.missingEvents()).as("gateway.accepted events the logger never kept").isZero();
@@ -174,7 +178,7 @@ class FaultToleranceIT {
             ServiceProcess victim = gateways[1];
             victim.kill();
             // a balancer notices a dead backend after its health check interval: until then clients hit it
-            ServiceProcess.sleep(2_000);
+            Await.pause(2_000);
             synchronized (gateways) {
                 gateways[1] = null;
             }
@@ -193,7 +197,7 @@ class FaultToleranceIT {
         scenario("PostgreSQL stopped 10 s", load -> {
             Cluster.stopPostgres();
             try {
-                ServiceProcess.sleep(10_000);
+                Await.pause(10_000);
             } finally {
                 Cluster.startPostgres();
             }
@@ -210,7 +214,7 @@ class FaultToleranceIT {
         scenario("RabbitMQ stop_app/start_app", load -> {
             Cluster.stopRabbit();
             try {
-                ServiceProcess.sleep(5_000);
+                Await.pause(5_000);
             } finally {
                 Cluster.startRabbit();
             }
@@ -235,14 +239,16 @@ class FaultToleranceIT {
         UploadLoad load = new UploadLoad(FaultToleranceIT::liveGateways, small, "width=64&format=png")
                 .start(UPLOADS_PER_SECOND);
         try {
-            ServiceProcess.sleep(3_000);
+            Await.pause(3_000);
             fault.inflict(load);
-            ServiceProcess.sleep(3_000);
+            Await.pause(3_000);
         } finally {
             load.stop();
         }
-        HttpResponse<String> after = Http2.eventually(() -> upload(gateways[0], small, "width=32", "wait=30"),
-                r -> r.statusCode() == 201, Duration.ofSeconds(60));
+        HttpResponse<String> after = Await.until(Duration.ofSeconds(60), Duration.ofMillis(500),
+                () -> answerOrNull(() -> upload(gateways[0], small, "width=32", "wait=30")),
+                r -> r != null && r.statusCode() == 201);
+        assertThat(after).as(name + ": nothing answered within 60 s after recovery").isNotNull();
         assertThat(after.statusCode()).as(name + ": an upload after recovery: " + after.body()).isEqualTo(201);
         load.accepted(idOf(after));
 
@@ -291,7 +297,7 @@ class FaultToleranceIT {
         try {
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -320,43 +326,19 @@ class FaultToleranceIT {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    /** Small polling helpers. */
-    static final class Http2 {
-        static <T> T eventually(java.util.function.Supplier<T> probe, java.util.function.Predicate<T> done,
-                                Duration patience) {
-            long deadline = System.nanoTime() + patience.toNanos();
-            T last = null;
-            while (System.nanoTime() < deadline) {
-                try {
-                    last = probe.get();
-                    if (done.test(last)) {
-                        return last;
-                    }
-                } catch (RuntimeException e) {
-                    // not yet
-                }
-                ServiceProcess.sleep(500);
-            }
-            if (last == null) {
-                throw new AssertionError("nothing answered within " + patience);
-            }
-            return last;
-        }
+    /** The first line of {@code p}'s log containing {@code needle}; fails with the log's end after {@code patience}. */
+    private static String logLine(ServiceProcess p, String needle, Duration patience) {
+        return Await.found("line with " + needle + " in " + p.name() + "'s log", patience, Duration.ofMillis(200),
+                () -> p.logText().lines().filter(line -> line.contains(needle)).findFirst(),
+                () -> ":\n" + p.tail(20));
     }
 
-    /** Reads a process's log for a line. */
-    static final class ActivityWatchLines {
-        static String eventually(ServiceProcess p, String needle, Duration patience) {
-            long deadline = System.nanoTime() + patience.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (String line : p.logText().lines().toList()) {
-                    if (line.contains(needle)) {
-                        return line;
-                    }
-                }
-                ServiceProcess.sleep(200);
-            }
-            throw new AssertionError(p.name() + " logged no line with " + needle + ":\n" + p.tail(20));
+    /** What {@code request} answered; null while nothing answers (the gateway is still reconnecting). */
+    private static <T> T answerOrNull(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 }

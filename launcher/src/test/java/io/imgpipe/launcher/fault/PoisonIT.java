@@ -1,6 +1,7 @@
 package io.imgpipe.launcher.fault;
 
 import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

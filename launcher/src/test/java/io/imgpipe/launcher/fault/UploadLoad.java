@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -108,7 +109,7 @@ public final class UploadLoad implements AutoCloseable {
 
     /** Not accepted, by why: status_503, connection_error, … */
     public Map<String, Integer> refusedByReason() {
-        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, Integer> out = new TreeMap<>();
         refused.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** What a person does on the upload page, and what they can see, in the words of the page's markup. */
@@ -169,12 +171,12 @@ final class UploadPage {
         return content == null ? "" : content.toString().trim();
     }
 
-    void waitUntil(Duration timeout, java.util.function.Function<WebDriver, Boolean> condition) {
+    void waitUntil(Duration timeout, Function<WebDriver, Boolean> condition) {
         waitUntil(timeout, condition, () -> "condition not met");
     }
 
-    void waitUntil(Duration timeout, java.util.function.Function<WebDriver, Boolean> condition,
-                   java.util.function.Supplier<String> message) {
+    void waitUntil(Duration timeout, Function<WebDriver, Boolean> condition,
+                   Supplier<String> message) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
         wait.withMessage(message);
         wait.until(d -> condition.apply(d) ? Boolean.TRUE : null);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -147,7 +148,7 @@ class UploadPageIT {
         }
         List<String> created = page.tiles().stream()
                 .map(tile -> tile.findElement(By.cssSelector(".tile-date time")).getDomAttribute("datetime")).toList();
-        assertThat(created).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(created).isSortedAccordingTo(Comparator.reverseOrder());
         browser.screenshot("gallery");
 
         // and its filter shows only what was asked for

@@ -2,6 +2,7 @@ package io.imgpipe.gateway.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,9 @@ public final class ErrorMapper implements HttpHandler {
             exchange.endExchange();
             return;
         }
-        exchange.getResponseHeaders().remove(io.undertow.util.Headers.LOCATION);
-        exchange.getResponseHeaders().remove(io.undertow.util.Headers.ETAG);
-        exchange.getResponseHeaders().remove(io.undertow.util.Headers.CACHE_CONTROL);
+        exchange.getResponseHeaders().remove(Headers.LOCATION);
+        exchange.getResponseHeaders().remove(Headers.ETAG);
+        exchange.getResponseHeaders().remove(Headers.CACHE_CONTROL);
         exchange.getResponseHeaders().remove("Preference-Applied");
         if (e.retryAfterSeconds() > 0) {
             exchange.getResponseHeaders().put(RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));

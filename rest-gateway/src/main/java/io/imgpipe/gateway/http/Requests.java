@@ -1,6 +1,8 @@
 package io.imgpipe.gateway.http;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
 
 import java.util.ArrayList;
 import java.util.Deque;
@@ -52,7 +54,7 @@ public final class Requests {
 
     /** The {@code wait=N} preference of RFC 7240, or 0. */
     public static int preferWait(HttpServerExchange exchange, int max) {
-        io.undertow.util.HeaderValues prefer = exchange.getRequestHeaders().get("Prefer");
+        HeaderValues prefer = exchange.getRequestHeaders().get("Prefer");
         for (String header : prefer == null ? List.<String>of() : prefer) {
             for (String pref : header.split(",")) {
                 String p = pref.trim();
@@ -69,7 +71,7 @@ public final class Requests {
     }
 
     public static boolean acceptsJsonOnly(HttpServerExchange exchange) {
-        String accept = exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.ACCEPT);
+        String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
         return accept != null && accept.contains("application/json") && !accept.contains("image/");
     }
 }

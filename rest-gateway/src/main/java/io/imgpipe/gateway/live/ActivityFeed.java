@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -71,7 +72,7 @@ public final class ActivityFeed implements AutoCloseable {
             if (channel != null && channel.isOpen()) {
                 channel.close();
             }
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (IOException | TimeoutException | RuntimeException e) {
             // closing anyway
         }
     }

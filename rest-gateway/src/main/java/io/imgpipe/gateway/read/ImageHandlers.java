@@ -1,6 +1,7 @@
 package io.imgpipe.gateway.read;
 
 import io.imgpipe.contract.ImageId;
+import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /** The read side of the API: an image, its original, its metadata, its events, the listing. */
 public final class ImageHandlers {
@@ -188,8 +190,8 @@ public final class ImageHandlers {
         m.put("createdAt", s.timestamps().accepted());
         m.put("filename", s.filename());
         m.put("options", s.options() == null ? Map.of()
-                : io.imgpipe.contract.options.OptionsParser.parseQuery(s.options()).entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0), (a, b) -> a,
+                : OptionsParser.parseQuery(s.options()).entrySet().stream().collect(
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0), (a, b) -> a,
                         LinkedHashMap::new)));
         m.put("original", part(s.original()));
         m.put("result", part(s.result()));

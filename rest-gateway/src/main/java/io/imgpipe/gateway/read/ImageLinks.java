@@ -1,5 +1,8 @@
 package io.imgpipe.gateway.read;
 
+import io.imgpipe.contract.format.ImageFormat;
+
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The links of an image, the same in every answer. */
@@ -13,7 +16,7 @@ public final class ImageLinks {
     }
 
     public static Map<String, String> of(String id) {
-        Map<String, String> links = new java.util.LinkedHashMap<>();
+        Map<String, String> links = new LinkedHashMap<>();
         links.put("self", self(id));
         links.put("original", self(id) + "/original");
         links.put("meta", self(id) + "/meta");
@@ -26,8 +29,8 @@ public final class ImageLinks {
 
     /** A safe inline Content-Disposition: the name is built from the id and the format, never from user input. */
     public static String inline(String name, String format) {
-        String extension = io.imgpipe.contract.format.ImageFormat.fromKey(format)
-                .map(io.imgpipe.contract.format.ImageFormat::extension).orElse("bin");
+        String extension = ImageFormat.fromKey(format)
+                .map(ImageFormat::extension).orElse("bin");
         return "inline; filename=\"" + name + "." + extension + "\"";
     }
 

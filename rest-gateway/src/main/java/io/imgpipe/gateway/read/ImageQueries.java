@@ -1,6 +1,7 @@
 package io.imgpipe.gateway.read;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgpipe.contract.ImageId;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -201,7 +202,7 @@ public final class ImageQueries {
             }
             int dash = raw.indexOf('-');
             try {
-                if (dash > 0 && io.imgpipe.contract.ImageId.isWellFormed(raw.substring(dash + 1))) {
+                if (dash > 0 && ImageId.isWellFormed(raw.substring(dash + 1))) {
                     return new Cursor(new Timestamp(Long.parseLong(raw.substring(0, dash))), raw.substring(dash + 1));
                 }
             } catch (NumberFormatException e) {

@@ -1,31 +1,34 @@
 package io.imgpipe.gateway.upload;
 
 import io.imgpipe.contract.ActivityEvent;
-import io.imgpipe.contract.Headers;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MessageHeaders;
+import io.imgpipe.contract.OutboundMessage;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.Traceparent;
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
-import io.imgpipe.contract.runtime.ServiceRuntime;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;
 import io.imgpipe.gateway.read.ImageLinks;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.runtime.ServiceRuntime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -94,7 +97,7 @@ public final class UploadHandler implements HttpHandler {
         uploadBytes.record(upload.bytes().length);
 
         ImageId id = idFor(exchange);
-        String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(Headers.TRACEPARENT));
+        String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
         Instant now = Instant.now();
         try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
@@ -108,7 +111,7 @@ public final class UploadHandler implements HttpHandler {
             outcome("accepted");
             LOG.info("event=accepted image_id={} trace_id={} format={} bytes={} wait={}", id, Traceparent.traceId(trace),
                     format.key(), upload.bytes().length, wait);
-            exchange.getResponseHeaders().put(io.undertow.util.Headers.LOCATION, ImageLinks.self(id.value()));
+            exchange.getResponseHeaders().put(Headers.LOCATION, ImageLinks.self(id.value()));
             exchange.getResponseHeaders().put(new HttpString("traceparent"), trace);
             if (reply != null) {
                 exchange.getResponseHeaders().put(new HttpString("Preference-Applied"), "wait=" + wait);
@@ -137,13 +140,13 @@ public final class UploadHandler implements HttpHandler {
     private ReplyQueues.Reply openReply() {
         try {
             return replies.open();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             outcome("unavailable");
             throw new ApiException(503, "unavailable", "the broker could not open a reply queue; retry", 2);
         }
     }
 
-    private void confirm(ImageId id, io.imgpipe.contract.OutboundMessage message) {
+    private void confirm(ImageId id, OutboundMessage message) {
         try {
             runtime.publisher().publish(message).get(CONFIRM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -166,26 +169,27 @@ public final class UploadHandler implements HttpHandler {
     }
 
     private static void answerWithResult(HttpServerExchange exchange, ImageId id, InboundMessage result) {
-        if (result.routingKey().startsWith(Topology.FAILED_PREFIX) || result.string(Headers.REASON).isPresent()) {
+        if (result.routingKey().startsWith(Topology.FAILED_PREFIX)
+                || result.string(MessageHeaders.REASON).isPresent()) {
             Json.send(exchange, 422, Json.object("id", id.value(), "status", "failed",
-                    "error", result.string(Headers.REASON).orElse("failed"), "message", result.bodyText(),
+                    "error", result.string(MessageHeaders.REASON).orElse("failed"), "message", result.bodyText(),
                     "links", ImageLinks.of(id.value())));
             return;
         }
-        String format = result.string(Headers.FORMAT).orElse("");
+        String format = result.string(MessageHeaders.FORMAT).orElse("");
         if (Requests.acceptsJsonOnly(exchange)) {
             Json.send(exchange, 201, Json.object("id", id.value(), "status", "done",
-                    "result", Json.object("format", format, "width", result.integer(Headers.WIDTH),
-                            "height", result.integer(Headers.HEIGHT), "bytes", result.body().length),
+                    "result", Json.object("format", format, "width", result.integer(MessageHeaders.WIDTH),
+                            "height", result.integer(MessageHeaders.HEIGHT), "bytes", result.body().length),
                     "links", ImageLinks.of(id.value())));
             return;
         }
         exchange.setStatusCode(201);
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE,
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE,
                 ImageFormat.fromKey(format).map(ImageFormat::mediaType).orElse("application/octet-stream"));
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.ETAG, ImageLinks.etag(id.value()));
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_DISPOSITION,
+        exchange.getResponseHeaders().put(Headers.ETAG, ImageLinks.etag(id.value()));
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
                 ImageLinks.inline(id.value(), format));
         exchange.getResponseSender().send(ByteBuffer.wrap(result.body()));
     }

@@ -1,6 +1,7 @@
 package io.imgpipe.gateway.http;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ class RequestsTest {
 
     private static HttpServerExchange prefer(String value) {
         HttpServerExchange ex = new HttpServerExchange(null);
-        ex.getRequestHeaders().put(io.undertow.util.HttpString.tryFromString("Prefer"), value);
+        ex.getRequestHeaders().put(HttpString.tryFromString("Prefer"), value);
         return ex;
     }
 }

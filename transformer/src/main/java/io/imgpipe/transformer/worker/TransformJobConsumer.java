@@ -1,18 +1,18 @@
 package io.imgpipe.transformer.worker;
 
 import io.imgpipe.contract.ActivityEvent;
-import io.imgpipe.contract.Headers;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MessageHeaders;
 import io.imgpipe.contract.OutboundMessage;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.Traceparent;
-import io.imgpipe.contract.amqp.MessageConsumer;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
-import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.imgpipe.transformer.engine.ImageRejectedException;
 import io.imgpipe.transformer.engine.TransformResult;
@@ -84,7 +84,7 @@ public final class TransformJobConsumer extends MessageConsumer {
         runtime.activity(ActivityEvent.now(id, SERVICE, "started", trace, Map.of("attempt", job.attempt())));
         TransformResult result;
         try {
-            TransformOptions requested = options.parseCanonical(job.string(Headers.OPTIONS).orElse(""));
+            TransformOptions requested = options.parseCanonical(job.string(MessageHeaders.OPTIONS).orElse(""));
             long t0 = System.nanoTime();
             result = engine.transform(job.body(), requested);
             transformTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -1,0 +1,25 @@
+package io.imgpipe.contract;
+
+/** Names of the AMQP message headers of the contract. Every message carries the first three. */
+public final class MessageHeaders {
+
+    public static final String IMAGE_ID = "image-id";
+    public static final String TRACEPARENT = "traceparent";
+    public static final String CREATED_AT = "created-at";
+
+    public static final String OPTIONS = "options";
+    public static final String FILENAME = "filename";
+    public static final String FORMAT = "format";
+    public static final String WIDTH = "width";
+    public static final String HEIGHT = "height";
+    public static final String SOURCE_WIDTH = "source-width";
+    public static final String SOURCE_HEIGHT = "source-height";
+    public static final String STARTED_AT = "started-at";
+    public static final String FINISHED_AT = "finished-at";
+    public static final String REASON = "reason";
+    public static final String MESSAGE = "message";
+    public static final String ATTEMPT = "attempt";
+
+    private MessageHeaders() {
+    }
+}

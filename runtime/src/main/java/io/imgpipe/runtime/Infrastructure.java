@@ -1,0 +1,31 @@
+package io.imgpipe.runtime;
+
+import io.imgpipe.contract.QueueArguments;
+import io.imgpipe.runtime.amqp.AmqpConnector;
+
+/**
+ * Where the broker and the database are: the part of every service's configuration that is the same everywhere.
+ *
+ * @param amqpUri    the AMQP 0-9-1 broker
+ * @param jdbcUrl    the PostgreSQL database
+ * @param dbUser     database user
+ * @param dbPassword database password
+ * @param queues     portable classic queues, or RabbitMQ quorum queues
+ */
+public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, String dbPassword, QueueArguments queues) {
+
+    public static Infrastructure fromEnv(Env env) {
+        return new Infrastructure(
+                env.string(Env.AMQP_URI, Env.DEFAULT_AMQP_URI),
+                env.string(Env.JDBC_URL, Env.DEFAULT_JDBC_URL),
+                env.string(Env.DB_USER, "postgres"),
+                env.string(Env.DB_PASSWORD, ""),
+                QueueArguments.parse(env.string(Env.QUEUE_TYPE, "classic"), env.integer(Env.DELIVERY_LIMIT, 5, 1, 1000)));
+    }
+
+    @Override
+    public String toString() {
+        return "Infrastructure[amqp=" + AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
+                + ", user=" + dbUser + ", queues=" + queues.queueType() + "]";
+    }
+}

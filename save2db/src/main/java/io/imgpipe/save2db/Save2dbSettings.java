@@ -1,0 +1,20 @@
+package io.imgpipe.save2db;
+
+import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
+
+/**
+ * save2db's settings.
+ *
+ * @param infra     broker and database
+ * @param threads   messages stored in parallel ({@code IMGPIPE_SAVE2DB_THREADS}, default 4)
+ * @param adminPort health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ */
+public record Save2dbSettings(Infrastructure infra, int threads, int adminPort) {
+
+    public static Save2dbSettings fromEnv(Env env) {
+        return new Save2dbSettings(Infrastructure.fromEnv(env),
+                env.integer("IMGPIPE_SAVE2DB_THREADS", 4, 1, 64),
+                env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
+    }
+}
