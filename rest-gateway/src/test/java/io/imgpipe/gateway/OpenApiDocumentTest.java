@@ -174,6 +174,19 @@ class OpenApiDocumentTest {
         }
     }
 
+    @Test
+    void givenTheOptionTable_whenTheReadmeDocumentsPostImage_thenItsParameterTableNamesEveryOption() throws IOException {
+        String readme = read(Path.of("../README.md"));
+        int start = readme.indexOf("### `POST /image`");
+        int end = readme.indexOf("\n### ", start + 1);
+        assertThat(start).as("README section POST /image").isNotNegative();
+        String section = readme.substring(start, end);
+
+        for (String name : OptionTable.names()) {
+            assertThat(section).as("README documents %s", name).containsPattern("(?m)^\\|[^|\\n]*`" + name + "`");
+        }
+    }
+
     /** The text of {@code components.parameters.NAME}. */
     private static String parameterBlock(String yaml, String name) {
         int start = yaml.indexOf("\n  parameters:\n");
