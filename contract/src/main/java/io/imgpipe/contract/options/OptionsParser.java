@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import static io.imgpipe.contract.options.OptionTable.clip;
+
 /**
  * Turns query parameters into {@link TransformOptions}: one grammar for the REST API, the CLI and the options header.
  *
@@ -178,7 +180,4 @@ public final class OptionsParser {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    static String clip(String s) {
-        return OptionTable.clip(s);
-    }
 }
