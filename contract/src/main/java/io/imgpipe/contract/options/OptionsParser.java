@@ -179,5 +179,4 @@ public final class OptionsParser {
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
-
 }
