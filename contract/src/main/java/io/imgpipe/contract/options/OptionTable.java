@@ -115,17 +115,14 @@ public final class OptionTable {
         return ALL.stream().map(TransformOption::describe).toList();
     }
 
-    /** The option lines of a command-line help text: {@code --name=SYNTAX  help (default: x)}. */
+    /** The option lines of a command-line help text: {@code --name=SYNTAX}, then its help and default. */
     public static String helpLines(String indent) {
-        int width = ALL.stream().mapToInt(o -> o.name().length() + o.syntax().length()).max().orElse(0) + 3;
         StringBuilder sb = new StringBuilder();
         for (TransformOption<?> o : ALL) {
-            String flag = "--" + o.name() + "=" + o.syntax();
-            Object fallback = o.jsonDefault();
-            sb.append(indent).append(flag).append(" ".repeat(Math.max(1, width + 2 - flag.length())))
-                    .append(o.help());
-            if (fallback != null) {
-                sb.append(" Default: ").append(fallback).append('.');
+            sb.append(indent).append("--").append(o.name()).append('=').append(o.syntax()).append('\n')
+                    .append(indent).append("    ").append(o.help());
+            if (!o.defaultIsAbsence()) {
+                sb.append(" Default: ").append(o.jsonDefault()).append('.');
             }
             sb.append('\n');
         }

@@ -80,6 +80,15 @@ public record TransformOption<T>(
         return Objects.equals(value, fallback);
     }
 
+    /**
+     * Whether the default means "not set" rather than a value: null ({@code crop}), or a number outside the option's
+     * range ({@code width=0}, "derive from the other side"). Such a default is not shown as one in help and docs.
+     */
+    public boolean defaultIsAbsence() {
+        return fallback == null
+                || minimum != null && fallback instanceof Number n && n.doubleValue() < minimum;
+    }
+
     /** The canonical text of the value this option has in {@code options}, or null when it is the default. */
     public String canonicalIn(TransformOptions options) {
         T value = valueIn(options);
