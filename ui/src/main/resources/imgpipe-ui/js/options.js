@@ -29,7 +29,6 @@ export class OptionsForm {
     this.grayscale = byId('opt-grayscale');
     this.error = byId('options-error');
     this.presets = {};
-    this.maxDimension = Number(this.width.max);
     this.saved = { ...DEFAULTS, ...load(STORAGE_KEY, {}) };
 
     this.restore(this.saved);
@@ -69,7 +68,6 @@ export class OptionsForm {
       }
       if (option.name === 'quality' && typeof option.default === 'number') DEFAULTS.quality = String(option.default);
     }
-    this.maxDimension = Number(this.width.max);
     this.saved = { ...DEFAULTS, ...load(STORAGE_KEY, {}) };
     this.restore(this.saved);
   }
@@ -144,8 +142,10 @@ export class OptionsForm {
   validate() {
     if (this.preset.value) return null;
     const { width, height, fit } = this.values();
+    // The upper bound is the option table's (GET /options); without it the gateway's 400 still names the limit.
+    const max = Number(this.width.max) || Infinity;
     for (const value of [width, height]) {
-      if (value && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= this.maxDimension)) return 'options.error.dimension';
+      if (value && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max)) return 'options.error.dimension';
     }
     if ((fit === 'cover' || fit === 'fill') && (!width || !height)) return 'options.error.coverNeedsBoth';
     return null;
