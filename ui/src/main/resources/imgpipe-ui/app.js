@@ -153,6 +153,7 @@ async function main() {
   show(false);
 
   live.start();
+  await options.loadOptions();
   await options.loadPresets();
   document.documentElement.dataset.ready = 'true';
 }

@@ -95,6 +95,8 @@ async function getJson(path, signal) {
 export const getMeta = (id, signal) => getJson(imagePath(id, '/meta'), signal);
 export const getEvents = (id, signal) => getJson(imagePath(id, '/events'), signal);
 export const getPresets = () => getJson('/presets');
+/** The transform options (name, type, range or choices, default), from the table the gateway's parser uses. */
+export const getOptions = () => getJson('/options');
 
 export function listImages({ status = 'all', limit = 20, before = null }, signal) {
   const query = new URLSearchParams({ status, limit: String(limit) });

@@ -1,13 +1,17 @@
 // The transform settings form: a server preset, or custom width/height/fit/format/quality/rotate/grayscale.
-// Whatever is chosen is remembered in localStorage for the next visit.
+// Whatever is chosen is remembered in localStorage for the next visit. Ranges, choices and defaults come from the
+// gateway's GET /options (the one option table the parser also uses); the page only keeps its own starting size.
 import { byId, h } from './dom.js';
-import { getPresets } from './api.js';
+import { getOptions, getPresets } from './api.js';
 import { t, has } from './i18n.js';
 import { load, save } from './storage.js';
 
 const STORAGE_KEY = 'imgpipe.options';
 const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false };
+// Formats whose encoder takes a quality: a property of the engine's writers, not of the option grammar.
 const LOSSY = new Set(['auto', 'jpeg', 'webp']);
+// The form's fields that are options of the table; the field of option NAME is #opt-NAME.
+const FIELDS = ['width', 'height', 'fit', 'format', 'quality', 'rotate', 'grayscale'];
 
 export class OptionsForm {
   constructor() {
@@ -31,6 +35,41 @@ export class OptionsForm {
     this.form.addEventListener('input', () => this.changed());
     this.form.addEventListener('change', () => this.changed());
     this.form.addEventListener('submit', (e) => e.preventDefault());
+  }
+
+  /**
+   * Applies the gateway's option table to the form: ranges of the number fields, the choices of the lists (a choice
+   * the table does not have is removed, one the page has no label for is added under its name) and the defaults.
+   * Without an answer the form keeps the ranges written in the page.
+   */
+  async loadOptions() {
+    let table = [];
+    try {
+      const body = await getOptions();
+      table = body && Array.isArray(body.options) ? body.options : [];
+    } catch {
+      table = [];
+    }
+    for (const option of table) {
+      if (!option || !FIELDS.includes(option.name)) continue;
+      const field = byId(`opt-${option.name}`);
+      if (typeof option.minimum === 'number' && field.tagName === 'INPUT') {
+        field.min = String(option.minimum);
+        field.max = String(option.maximum);
+      }
+      if (Array.isArray(option.values) && field.tagName === 'SELECT') {
+        const allowed = option.values.map(String);
+        for (const existing of [...field.options]) {
+          if (!allowed.includes(existing.value)) existing.remove();
+        }
+        for (const value of allowed) {
+          if (![...field.options].some((o) => o.value === value)) field.append(h('option', { value }, value));
+        }
+      }
+      if (option.name === 'quality' && typeof option.default === 'number') DEFAULTS.quality = String(option.default);
+    }
+    this.saved = { ...DEFAULTS, ...load(STORAGE_KEY, {}) };
+    this.restore(this.saved);
   }
 
   async loadPresets() {
@@ -103,8 +142,10 @@ export class OptionsForm {
   validate() {
     if (this.preset.value) return null;
     const { width, height, fit } = this.values();
+    // The upper bound is the option table's (GET /options); without it the gateway's 400 still names the limit.
+    const max = Number(this.width.max) || Infinity;
     for (const value of [width, height]) {
-      if (value && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 16384)) return 'options.error.dimension';
+      if (value && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max)) return 'options.error.dimension';
     }
     if ((fit === 'cover' || fit === 'fill') && (!width || !height)) return 'options.error.coverNeedsBoth';
     return null;

@@ -2,6 +2,7 @@ package io.imgpipe.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgpipe.testsupport.Await;
+import io.imgpipe.contract.options.OptionTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -271,6 +272,20 @@ class PipelineIT {
         upload("image?width=20", jpeg, "image/jpeg");
         String metrics = new String(http.get("metrics").body(), StandardCharsets.UTF_8);
         assertThat(metrics).contains("imgpipe_gateway_uploads_total").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void gatewayDescribesEveryTransformOptionFromTheOneTable() {
+        HttpResponse<byte[]> answer = http.get("options");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode options = Http.json(answer).get("options");
+        List<String> names = new ArrayList<>();
+        options.forEach(o -> names.add(o.get("name").asText()));
+        assertThat(names).isEqualTo(OptionTable.names());
+        assertThat(options.get(names.indexOf("quality")).get("maximum").asInt()).isEqualTo(100);
+        assertThat(options.get(names.indexOf("fit")).get("values")).extracting(JsonNode::asText)
+                .containsExactly("contain", "cover", "fill", "inside");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
@@ -35,6 +36,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** The running gateway: wires the HTTP routes to the broker and the read-only database. */
 public final class Gateway implements AutoCloseable {
@@ -77,39 +80,41 @@ public final class Gateway implements AutoCloseable {
         HttpHandler notFound = ex -> {
             throw new ApiException(404, "not_found", "no such path: " + ex.getRequestPath());
         };
-        RoutingHandler routes = Handlers.routing()
-                .post("/image", upload)
-                .get("/image/{id}", reads.image())
-                .get("/image/{id}/original", reads.original())
-                .get("/image/{id}/meta", reads.meta())
-                .get("/image/{id}/events", reads.events())
-                .get("/images", reads.list())
-                .get("/presets", ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())))
-                .get("/openapi.yaml", ex -> {
-                    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/yaml");
-                    ex.getResponseSender().send(ByteBuffer.wrap(openapi));
-                })
-                .get("/health/live", ex -> Json.send(ex, 200, Json.object("status", "up")))
-                .get("/health/ready", ex -> {
-                    boolean broker = runtime.brokerConnected() && feed.isOpen();
-                    boolean database = queries.reachable();
-                    boolean belowLimit = !depth.overloaded();
-                    boolean ready = broker && database && belowLimit;
-                    Json.send(ex, ready ? 200 : 503, Json.object("status", ready ? "ready" : "not_ready",
-                            "broker", broker, "database", database, "queueDepth", depth.depth(),
-                            "queueLimit", depth.limit()));
-                })
-                .get("/metrics", ex -> {
-                    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    ex.getResponseSender().send(registry.scrape());
-                })
+        Map<Route, HttpHandler> handlers = new EnumMap<>(Route.class);
+        handlers.put(Route.UPLOAD, upload);
+        handlers.put(Route.IMAGE, reads.image());
+        handlers.put(Route.ORIGINAL, reads.original());
+        handlers.put(Route.META, reads.meta());
+        handlers.put(Route.IMAGE_EVENTS, reads.events());
+        handlers.put(Route.IMAGES, reads.list());
+        handlers.put(Route.PRESETS, ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())));
+        handlers.put(Route.OPTIONS, ex -> Json.send(ex, 200, Json.object("options", OptionTable.describeAll())));
+        handlers.put(Route.OPENAPI, ex -> {
+            ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/yaml");
+            ex.getResponseSender().send(ByteBuffer.wrap(openapi));
+        });
+        handlers.put(Route.LIVE, ex -> Json.send(ex, 200, Json.object("status", "up")));
+        handlers.put(Route.READY, ex -> {
+            boolean broker = runtime.brokerConnected() && feed.isOpen();
+            boolean database = queries.reachable();
+            boolean belowLimit = !depth.overloaded();
+            boolean ready = broker && database && belowLimit;
+            Json.send(ex, ready ? 200 : 503, Json.object("status", ready ? "ready" : "not_ready",
+                    "broker", broker, "database", database, "queueDepth", depth.depth(),
+                    "queueLimit", depth.limit()));
+        });
+        handlers.put(Route.METRICS, ex -> {
+            ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            ex.getResponseSender().send(registry.scrape());
+        });
+        RoutingHandler routes = Route.routing(handlers)
                 .setFallbackHandler(new StaticPage(notFound))
                 .setInvalidMethodHandler(ex -> {
                     throw new ApiException(405, "method_not_allowed", ex.getRequestMethod() + " is not allowed on "
                             + ex.getRequestPath());
                 });
         HttpHandler api = new BlockingHandler(new ErrorMapper(routes));
-        HttpHandler root = Handlers.path(api).addExactPath("/events", stream.handler());
+        HttpHandler root = Handlers.path(api).addExactPath(Route.EVENT_STREAM.path(), stream.handler());
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())

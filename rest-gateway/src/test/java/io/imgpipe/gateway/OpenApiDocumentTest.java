@@ -1,5 +1,8 @@
 package io.imgpipe.gateway;
 
+import io.imgpipe.contract.options.OptionTable;
+import io.imgpipe.contract.options.TransformOption;
+import io.undertow.server.HttpHandler;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -7,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,30 +19,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keeps {@code openapi.yaml} in step with the routes wired in {@link Gateway}: every registered path is documented
- * with its method, and every {@code $ref} points at something that exists. Structural checks on the text, so no YAML
- * parser is needed on the test classpath. Runs with the module directory as working directory.
+ * Keeps {@code openapi.yaml} in step with the routes {@link Gateway} registers (its {@link Route} table) and the
+ * transform options of {@link OptionTable}: every route is documented with its method, {@code POST /image} lists
+ * exactly the table's options, and every {@code $ref} points at something that exists. Structural checks on the
+ * text, so no YAML parser is needed on the test classpath. Runs with the module directory as working directory.
  */
 class OpenApiDocumentTest {
 
-    private static final Path GATEWAY = Path.of("src/main/java/io/imgpipe/gateway/Gateway.java");
     private static final Path OPENAPI = Path.of("src/main/resources/openapi.yaml");
-    private static final Pattern ROUTE = Pattern.compile("\\.(get|post|put|delete|patch)\\(\\s*\"([^\"]+)\"");
 
     private static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8).replace("\r\n", "\n");
     }
 
-    /** method → path of every route the gateway registers, in source order. */
-    private static List<String[]> routes() throws IOException {
-        Matcher m = ROUTE.matcher(read(GATEWAY));
-        List<String[]> out = new ArrayList<>();
-        while (m.find()) {
-            out.add(new String[] {m.group(1), m.group(2)});
-        }
-        return out;
+    /** method → path of every route the gateway registers, in table order. */
+    private static List<String[]> routes() {
+        return Arrays.stream(Route.values()).map(r -> new String[] {r.method(), r.path()}).toList();
     }
 
     /** The text of each entry of {@code paths:}, keyed by path. */
@@ -86,9 +86,15 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void gatewayRegistersRoutes() throws IOException {
-        assertThat(routes()).as("routes found in Gateway.java").hasSizeGreaterThanOrEqualTo(10);
-        assertThat(read(GATEWAY)).contains("addExactPath(\"/events\"");
+    void givenTheRouteTable_whenTheGatewayRoutesARequest_thenEveryRoutedEntryHasAHandler() {
+        HttpHandler nothing = ex -> { };
+        Map<Route, HttpHandler> handlers = new EnumMap<>(Route.class);
+        Route.routed().forEach(r -> handlers.put(r, nothing));
+
+        assertThat(Route.routing(handlers)).isNotNull();
+        handlers.remove(Route.OPTIONS);
+        assertThatThrownBy(() -> Route.routing(handlers)).hasMessageContaining("/options");
+        assertThat(Route.routed()).doesNotContain(Route.EVENT_STREAM).hasSize(Route.values().length - 1);
     }
 
     @Test
@@ -116,10 +122,76 @@ class OpenApiDocumentTest {
 
     @Test
     void documentsNoPathTheGatewayDoesNotServe() throws IOException {
-        List<String> served = new ArrayList<>(routes().stream().map(r -> r[1]).toList());
-        served.add("/events");
+        List<String> served = routes().stream().map(r -> r[1]).toList();
         assertThat(pathBlocks(read(OPENAPI)).keySet()).allMatch(served::contains,
-                "a path registered in Gateway.java");
+                "a path in the gateway's Route table");
+    }
+
+    @Test
+    void givenTheOptionTable_whenPostImageIsDocumented_thenItListsExactlyPresetAndEveryOption() throws IOException {
+        String post = pathBlocks(read(OPENAPI)).get("/image");
+        assertThat(post).as("/image is the upload, its only method").containsPattern("(?m)^    post:\\s*$");
+        Matcher ref = Pattern.compile("- \\$ref: '#/components/parameters/([a-z]+)'").matcher(post);
+        List<String> documented = new ArrayList<>();
+        while (ref.find()) {
+            documented.add(ref.group(1));
+        }
+        List<String> expected = new ArrayList<>(List.of("preset"));
+        expected.addAll(OptionTable.names());
+
+        assertThat(documented).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void givenTheOptionTable_whenEachOptionParameterIsRead_thenItsTypeRangeAndDefaultMatch() throws IOException {
+        String yaml = read(OPENAPI);
+        for (TransformOption<?> option : OptionTable.ALL) {
+            String block = parameterBlock(yaml, option.name());
+            assertThat(block).as("%s is a query parameter", option.name()).contains("in: query");
+            String type = switch (option.kind()) {
+                case INTEGER -> "integer";
+                case NUMBER -> "number";
+                case BOOLEAN -> "boolean";
+                case CHOICE, TEXT -> "string";
+            };
+            assertThat(block).as("%s type", option.name()).contains("type: " + type + "\n");
+            if (option.minimum() != null) {
+                assertThat(block).as("%s minimum", option.name())
+                        .contains("minimum: " + option.describe().get("minimum") + "\n")
+                        .contains("maximum: " + option.describe().get("maximum") + "\n");
+            }
+            if (!option.defaultIsAbsence()) {
+                assertThat(block).as("%s default", option.name())
+                        .containsPattern("default: '?" + option.jsonDefault() + "'?\n");
+            }
+            for (String value : option.values()) {
+                assertThat(block).as("%s enum lists %s", option.name(), value)
+                        .containsPattern("enum: \\[[^\\]]*(?<=[\\[ ])" + Pattern.quote(value) + "[,\\]]");
+            }
+        }
+    }
+
+    @Test
+    void givenTheOptionTable_whenTheReadmeDocumentsPostImage_thenItsParameterTableNamesEveryOption() throws IOException {
+        String readme = read(Path.of("../README.md"));
+        int start = readme.indexOf("### `POST /image`");
+        int end = readme.indexOf("\n### ", start + 1);
+        assertThat(start).as("README section POST /image").isNotNegative();
+        String section = readme.substring(start, end);
+
+        for (String name : OptionTable.names()) {
+            assertThat(section).as("README documents %s", name).containsPattern("(?m)^\\|[^|\\n]*`" + name + "`");
+        }
+    }
+
+    /** The text of {@code components.parameters.NAME}. */
+    private static String parameterBlock(String yaml, String name) {
+        int start = yaml.indexOf("\n  parameters:\n");
+        Matcher key = Pattern.compile("(?m)^    " + Pattern.quote(name) + ":\\s*$").matcher(yaml);
+        assertThat(key.find(start)).as("components.parameters.%s", name).isTrue();
+        Matcher next = Pattern.compile("(?m)^ {2,4}\\S").matcher(yaml);
+        int end = next.find(key.end()) ? next.start() : yaml.length();
+        return yaml.substring(key.end(), end);
     }
 
     @Test

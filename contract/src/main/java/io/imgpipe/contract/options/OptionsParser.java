@@ -1,14 +1,14 @@
 package io.imgpipe.contract.options;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static io.imgpipe.contract.options.OptionTable.clip;
 
 /**
  * Turns query parameters into {@link TransformOptions}: one grammar for the REST API, the CLI and the options header.
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 public final class OptionsParser {
 
     public static final String DEFAULT_PRESET = "default";
-    public static final int MAX_DIMENSION = 16_384;
+    public static final int MAX_DIMENSION = OptionTable.MAX_DIMENSION;
 
     /** Built-in presets; {@code IMGPIPE_PRESETS} adds to or replaces them. */
     public static final Map<String, String> BUILT_IN_PRESETS = Map.of(
@@ -29,10 +29,9 @@ public final class OptionsParser {
             "preview", "width=1024&height=1024&fit=inside&format=jpeg&quality=85",
             "avatar", "width=256&height=256&fit=cover&gravity=smart&format=png");
 
-    private static final List<String> NAMES = List.of("preset", "width", "height", "fit", "gravity", "crop", "dpr",
-            "rotate", "flip", "autorotate", "grayscale", "blur", "sharpen", "background", "format", "quality",
-            "progressive", "strip");
-    private static final Pattern HEX_COLOUR = Pattern.compile("#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})");
+    /** {@code preset} and the {@link OptionTable} names, in the order errors list them. */
+    private static final List<String> NAMES = Stream.concat(Stream.of("preset"), OptionTable.names().stream())
+            .toList();
 
     private final Map<String, String> presets;
 
@@ -123,14 +122,31 @@ public final class OptionsParser {
     }
 
     private static TransformOptions applyAll(TransformOptions start, Map<String, List<String>> query) {
-        Builder b = new Builder(start);
+        OptionValues values = OptionValues.of(start);
         for (Map.Entry<String, List<String>> e : query.entrySet()) {
-            if (!NAMES.contains(e.getKey()) || e.getKey().equals("preset")) {
-                throw new BadOptionException(e.getKey(), "unknown parameter '" + clip(e.getKey()) + "'");
-            }
-            b.set(e.getKey(), e.getValue().get(0));
+            TransformOption<?> option = OptionTable.byName(e.getKey()).orElseThrow(
+                    () -> new BadOptionException(e.getKey(), "unknown parameter '" + clip(e.getKey()) + "'"));
+            values.set(option, e.getValue().get(0));
         }
-        return b.build();
+        return checked(values.toOptions());
+    }
+
+    /** The rules between options; each option's own range is checked by its {@link OptionTable} grammar. */
+    private static TransformOptions checked(TransformOptions o) {
+        if ((o.fit() == Fit.COVER || o.fit() == Fit.FILL) && (o.width() == 0 || o.height() == 0)) {
+            throw new BadOptionException("fit", "fit=" + o.fit().name().toLowerCase(Locale.ROOT)
+                    + " needs both width and height");
+        }
+        if (o.gravity() != Gravity.CENTER && o.fit() != Fit.COVER) {
+            throw new BadOptionException("gravity", "gravity only applies with fit=cover");
+        }
+        if (o.dpr() != 1.0 && o.width() == 0 && o.height() == 0) {
+            throw new BadOptionException("dpr", "dpr needs width or height");
+        }
+        if (Math.round(o.width() * o.dpr()) > MAX_DIMENSION || Math.round(o.height() * o.dpr()) > MAX_DIMENSION) {
+            throw new BadOptionException("dpr", "width or height times dpr must not exceed " + MAX_DIMENSION);
+        }
+        return o;
     }
 
     /** Splits {@code a=1&b=2} (percent-decoded) into name → values, keeping the order. */
@@ -162,203 +178,5 @@ public final class OptionsParser {
     private static String single(Map<String, List<String>> query, String name) {
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /** Integer.parseInt also takes non-ASCII digits (width=１００); the grammar is ASCII only. */
-    private static int asciiInt(String v) {
-        if (!v.matches("[+-]?[0-9]{1,10}")) {
-            throw new NumberFormatException(v);
-        }
-        return Integer.parseInt(v);
-    }
-
-    static String clip(String s) {
-        String printable = s.replaceAll("[^\\x20-\\x7E]", "?");
-        return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
-    }
-
-    private static final class Builder {
-        int width;
-        int height;
-        Fit fit;
-        Gravity gravity;
-        Crop crop;
-        double dpr;
-        int rotate;
-        Flip flip;
-        boolean autoOrient;
-        boolean grayscale;
-        double blur;
-        double sharpen;
-        int background;
-        OutputFormat format;
-        int quality;
-        boolean progressive;
-        boolean strip;
-
-        Builder(TransformOptions o) {
-            width = o.width();
-            height = o.height();
-            fit = o.fit();
-            gravity = o.gravity();
-            crop = o.crop();
-            dpr = o.dpr();
-            rotate = o.rotate();
-            flip = o.flip();
-            autoOrient = o.autoOrient();
-            grayscale = o.grayscale();
-            blur = o.blur();
-            sharpen = o.sharpen();
-            background = o.background();
-            format = o.format();
-            quality = o.quality();
-            progressive = o.progressive();
-            strip = o.strip();
-        }
-
-        void set(String name, String raw) {
-            String v = raw.trim();
-            switch (name) {
-                case "width" -> width = integer(name, v, 1, MAX_DIMENSION);
-                case "height" -> height = integer(name, v, 1, MAX_DIMENSION);
-                case "fit" -> fit = choice(name, v, Fit.class);
-                case "gravity" -> gravity = choice(name, v, Gravity.class);
-                case "crop" -> crop = crop(v);
-                case "dpr" -> dpr = decimal(name, v, 1, 4);
-                case "rotate" -> rotate = rotation(v);
-                case "flip" -> flip = flip(v);
-                case "autorotate" -> autoOrient = bool(name, v);
-                case "grayscale" -> grayscale = bool(name, v);
-                case "blur" -> blur = decimal(name, v, 0, 100);
-                case "sharpen" -> sharpen = decimal(name, v, 0, 10);
-                case "background" -> background = colour(v);
-                case "format" -> format = choice(name, v.equals("jpg") ? "jpeg" : v, OutputFormat.class);
-                case "quality" -> quality = integer(name, v, 1, 100);
-                case "progressive" -> progressive = bool(name, v);
-                case "strip" -> strip = bool(name, v);
-                default -> throw new BadOptionException(name, "unknown parameter '" + clip(name) + "'");
-            }
-        }
-
-        TransformOptions build() {
-            if ((fit == Fit.COVER || fit == Fit.FILL) && (width == 0 || height == 0)) {
-                throw new BadOptionException("fit", "fit=" + fit.name().toLowerCase(Locale.ROOT)
-                        + " needs both width and height");
-            }
-            if (gravity != Gravity.CENTER && fit != Fit.COVER) {
-                throw new BadOptionException("gravity", "gravity only applies with fit=cover");
-            }
-            if (dpr != 1.0 && width == 0 && height == 0) {
-                throw new BadOptionException("dpr", "dpr needs width or height");
-            }
-            if (Math.round(width * dpr) > MAX_DIMENSION || Math.round(height * dpr) > MAX_DIMENSION) {
-                throw new BadOptionException("dpr", "width or height times dpr must not exceed " + MAX_DIMENSION);
-            }
-            return new TransformOptions(width, height, fit, gravity, crop, dpr, rotate, flip, autoOrient, grayscale,
-                    blur, sharpen, background, format, quality, progressive, strip);
-        }
-
-        private static int integer(String name, String v, int min, int max) {
-            try {
-                int n = asciiInt(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new BadOptionException(name, name + " must be an integer from " + min + " to " + max
-                    + ", got '" + clip(v) + "'");
-        }
-
-        private static double decimal(String name, String v, double min, double max) {
-            try {
-                double d = Double.parseDouble(v);
-                if (Double.isFinite(d) && d >= min && d <= max && !v.matches(".*[a-zA-Z].*")) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new BadOptionException(name, name + " must be a number from " + fmt(min) + " to " + fmt(max)
-                    + ", got '" + clip(v) + "'");
-        }
-
-        private static String fmt(double d) {
-            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-        }
-
-        private static boolean bool(String name, String v) {
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes", "" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new BadOptionException(name, name + " must be true or false, got '" + clip(v) + "'");
-            };
-        }
-
-        private static <E extends Enum<E>> E choice(String name, String v, Class<E> type) {
-            String allowed = Arrays.stream(type.getEnumConstants())
-                    .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-            try {
-                if (!v.equals(v.toLowerCase(Locale.ROOT)) || v.isEmpty()) {
-                    throw new IllegalArgumentException();
-                }
-                return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new BadOptionException(name, name + " must be one of " + allowed + ", got '" + clip(v) + "'");
-            }
-        }
-
-        private static int rotation(String v) {
-            return switch (v) {
-                case "0", "360" -> 0;
-                case "90", "-270" -> 90;
-                case "180", "-180" -> 180;
-                case "270", "-90" -> 270;
-                default -> throw new BadOptionException("rotate", "rotate must be 0, 90, 180 or 270, got '" + clip(v) + "'");
-            };
-        }
-
-        private static Flip flip(String v) {
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "h", "horizontal" -> Flip.HORIZONTAL;
-                case "v", "vertical" -> Flip.VERTICAL;
-                case "hv", "vh", "both" -> Flip.BOTH;
-                case "none" -> Flip.NONE;
-                default -> throw new BadOptionException("flip", "flip must be h, v, both or none, got '" + clip(v) + "'");
-            };
-        }
-
-        private static Crop crop(String v) {
-            String[] parts = v.split(",", -1);
-            if (parts.length == 4) {
-                try {
-                    int x = asciiInt(parts[0].trim());
-                    int y = asciiInt(parts[1].trim());
-                    int w = asciiInt(parts[2].trim());
-                    int h = asciiInt(parts[3].trim());
-                    if (x >= 0 && y >= 0 && w > 0 && h > 0 && w <= 100_000 && h <= 100_000
-                            && x <= 100_000 && y <= 100_000) {
-                        return new Crop(x, y, w, h);
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-            }
-            throw new BadOptionException("crop", "crop must be x,y,width,height with x,y >= 0 and width,height > 0, got '"
-                    + clip(v) + "'");
-        }
-
-        private static int colour(String v) {
-            if (!HEX_COLOUR.matcher(v).matches()) {
-                throw new BadOptionException("background", "background must be a hex colour like ffffff or #fff, got '"
-                        + clip(v) + "'");
-            }
-            String hex = v.startsWith("#") ? v.substring(1) : v;
-            if (hex.length() == 3) {
-                hex = "" + hex.charAt(0) + hex.charAt(0) + hex.charAt(1) + hex.charAt(1) + hex.charAt(2) + hex.charAt(2);
-            }
-            return Integer.parseInt(hex, 16);
-        }
     }
 }

@@ -1,13 +1,13 @@
 package io.imgpipe.contract.options;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Everything a transform does, already validated. Built by {@link OptionsParser}; carried between services in the
- * {@code options} header as its canonical query string ({@link #toQuery()}).
+ * Everything a transform does, already validated: the engine's typed view of the options defined in
+ * {@link OptionTable}. Built by {@link OptionsParser}; carried between services in the {@code options} header as its
+ * canonical query string ({@link #toQuery()}).
  *
  * <p>The operations apply in this fixed order, whatever the order of the query parameters: EXIF auto-orientation,
  * crop, resize (width/height × dpr, fit, gravity), rotate, flip, grayscale, blur, sharpen, then flattening on the
@@ -50,11 +50,8 @@ public record TransformOptions(
         boolean progressive,
         boolean strip) {
 
-    public static final int DEFAULT_QUALITY = 85;
-
-    /** No resize, no operation, keep the format: what {@link OptionsParser} starts from. */
-    public static final TransformOptions IDENTITY = new TransformOptions(0, 0, Fit.CONTAIN, Gravity.CENTER, null, 1.0,
-            0, Flip.NONE, true, false, 0, 0, 0xFFFFFF, OutputFormat.AUTO, DEFAULT_QUALITY, false, true);
+    /** No resize, no operation, keep the format: every option at its {@link OptionTable} default. */
+    public static final TransformOptions IDENTITY = OptionValues.defaults().toOptions();
 
     public boolean resizes() {
         return width > 0 || height > 0;
@@ -77,36 +74,15 @@ public record TransformOptions(
                 .collect(Collectors.joining("&"));
     }
 
-    /** The non-default options as ordered name → value, for JSON descriptions. */
+    /** The non-default options as ordered name → canonical value ({@link OptionTable} order), for JSON descriptions. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        TransformOptions d = IDENTITY;
-        if (width != d.width) m.put("width", Integer.toString(width));
-        if (height != d.height) m.put("height", Integer.toString(height));
-        if (fit != d.fit) m.put("fit", lower(fit));
-        if (gravity != d.gravity) m.put("gravity", lower(gravity));
-        if (crop != null) m.put("crop", crop.toQueryValue());
-        if (dpr != d.dpr) m.put("dpr", number(dpr));
-        if (rotate != d.rotate) m.put("rotate", Integer.toString(rotate));
-        if (flip != d.flip) m.put("flip", lower(flip));
-        if (autoOrient != d.autoOrient) m.put("autorotate", Boolean.toString(autoOrient));
-        if (grayscale != d.grayscale) m.put("grayscale", Boolean.toString(grayscale));
-        if (blur != d.blur) m.put("blur", number(blur));
-        if (sharpen != d.sharpen) m.put("sharpen", number(sharpen));
-        if (background != d.background) m.put("background", String.format(Locale.ROOT, "%06x", background));
-        if (format != d.format) m.put("format", lower(format));
-        if (quality != d.quality) m.put("quality", Integer.toString(quality));
-        if (progressive != d.progressive) m.put("progressive", Boolean.toString(progressive));
-        if (strip != d.strip) m.put("strip", Boolean.toString(strip));
+        for (TransformOption<?> option : OptionTable.ALL) {
+            String value = option.canonicalIn(this);
+            if (value != null) {
+                m.put(option.name(), value);
+            }
+        }
         return m;
-    }
-
-    private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Plain decimal notation: {@link Double#toString} writes 1.0E-4, which the parser rejects. */
-    private static String number(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,5 +1,6 @@
 package io.imgpipe.launcher.ui;
 
+import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.launcher.TestPipeline;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,9 @@ class UploadPageIT {
         UploadPage page = new UploadPage(browser.desktop(1280, 900), base).open();
         assertThat(page.cards()).isEmpty();
         assertThat(UploadPage.text(browser.driver().findElement(By.id("cards-empty")))).contains("Nothing uploaded yet");
+        // the settings form took its ranges from GET /options: the page's markup has no upper bound of its own
+        assertThat(browser.driver().findElement(By.id("opt-width")).getDomAttribute("max"))
+                .isEqualTo(Integer.toString(OptionTable.MAX_DIMENSION));
         page.choosePreset(PRESET);
         page.script("window.__sameDocument = true");
 

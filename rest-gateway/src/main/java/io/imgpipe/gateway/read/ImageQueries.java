@@ -20,10 +20,17 @@ import java.util.Optional;
  * The gateway's read-only view of PostgreSQL. The gateway never writes: save2db is the single writer of images and
  * the logger of activity events, so the gateway answers from the same rows they committed, with connections opened
  * read-only, by primary key (or the newest-first index for listings).
+ *
+ * <p>What it reads is stated by the owners' migrations: save2db's tables and its {@code transform_started_at}
+ * function (save2db {@code V2}, which looks into the logger's table only when it exists), and the logger's
+ * {@code activity_events} for an image's timeline. Without a logger the timeline is empty and an unfinished image is
+ * {@code queued}; nothing fails.
  */
 public final class ImageQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
     private final DataSource dataSource;
 
     public ImageQueries(DataSource dataSource) {
@@ -60,8 +67,7 @@ public final class ImageQueries {
                    r.format AS r_format, r.content_type AS r_type, r.byte_size AS r_size, r.width, r.height,
                    r.source_width, r.source_height, r.started_at AS r_started, r.transformed_at, r.stored_at AS r_stored,
                    f.reason, f.message, f.started_at AS f_started, f.failed_at,
-                   (SELECT min(a.at) FROM activity_events a
-                     WHERE a.image_id = k.id AND a.service = 'transformer' AND a.event = 'started') AS a_started
+                   transform_started_at(k.id) AS a_started
               FROM %s
               LEFT JOIN originals o ON o.image_id = k.id
               LEFT JOIN results r ON r.image_id = k.id
@@ -123,6 +129,7 @@ public final class ImageQueries {
         return bytes("SELECT bytes, content_type, format FROM originals WHERE image_id = ?", id);
     }
 
+    /** The logger's timeline of an image; empty when no logger has created its table in this database. */
     public List<Event> events(String id) throws SQLException {
         List<Event> events = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -134,6 +141,11 @@ public final class ImageQueries {
                             detail(rs.getString(4))));
                 }
             }
+        } catch (SQLException e) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            // the logger is optional: a deployment without it has no timeline to show, which is not an error
         }
         return events;
     }

@@ -1,6 +1,7 @@
 package io.imgpipe.transformer.cli;
 
 import io.imgpipe.contract.options.BadOptionException;
+import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
 import io.imgpipe.transformer.engine.EngineLimits;
@@ -34,15 +35,14 @@ public final class TransformCli {
     static final int SOME_FAILED = 1;
     static final int USAGE = 2;
 
-    private static final String USAGE_TEXT = """
-            usage: bin/transform [--OPTION=VALUE ...] [--threads=N] -o DIR FILE...
-              options are the query parameters of POST /image, e.g.
-                --width=800 --height=800 --fit=contain|cover|fill|inside --gravity=smart --crop=x,y,w,h --dpr=2
-                --rotate=90 --flip=h|v|both --autorotate=false --grayscale --blur=1.5 --sharpen=1
-                --background=ffffff --format=jpeg|png|gif|bmp|tiff|webp|auto --quality=85 --progressive
-                --strip=false --preset=thumbnail
+    /** The option lines come from {@link OptionTable}, the one definition of the options. */
+    static final String USAGE_TEXT = """
+            usage: bin/transform [--OPTION=VALUE ...] [--preset=NAME] [--threads=N] -o DIR FILE...
+              options are the query parameters of POST /image (--grayscale alone means true):
+            """ + OptionTable.helpLines("    ") + """
+              --preset=NAME applies a named preset first (%s); explicit options override it.
               with no option at all the 'default' preset applies, as for an upload.
-            """;
+            """.formatted(String.join(", ", OptionsParser.withPresets(null).presetNames()));
 
     private final PrintStream out;
     private final PrintStream err;

@@ -15,18 +15,46 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * The JPEG paths side by side: libjpeg-turbo (when the machine has it) and the ImageIO decoder every machine has,
  * with its subsampled shrink-on-load. Both must give the same geometry, the same colours and the same rejections.
+ *
+ * <p>On a machine without libjpeg-turbo the "native" cases run ImageIO twice. Where the library is expected (CI
+ * installs it and sets {@value #EXPECT_NATIVE}{@code =true}) a missing or unloadable library fails the suite instead
+ * of being skipped silently.
  */
 class ImageIoJpegFallbackTest {
+
+    /** Set to {@code true} where libjpeg-turbo is installed, so that its absence is a failure. */
+    static final String EXPECT_NATIVE = "IMGPIPE_EXPECT_TURBOJPEG";
 
     private final ImageEngine imageIoOnly = new ImageEngine(EngineLimits.defaults(), false);
     private final ImageEngine preferred = new ImageEngine(EngineLimits.defaults());
     private final OptionsParser parser = OptionsParser.withPresets(null);
 
+    private static boolean nativeExpected() {
+        return "true".equalsIgnoreCase(System.getenv(EXPECT_NATIVE));
+    }
+
+    @Test
+    void givenTheNativeLibraryIsExpected_whenTheEngineStarts_thenItDecodesJpegWithIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(nativeExpected(),
+                EXPECT_NATIVE + " is not true: the native path is optional here");
+
+        assertThat(preferred.decodesJpegNatively()).as("libjpeg-turbo loaded (" + EXPECT_NATIVE + "=true)").isTrue();
+    }
+
+    /** The engine a case asks for; a "native" engine that fell back to ImageIO fails when the library is expected. */
+    private ImageEngine engine(boolean nativeJpeg) {
+        if (nativeJpeg && nativeExpected()) {
+            assertThat(preferred.decodesJpegNatively()).as("libjpeg-turbo loaded (" + EXPECT_NATIVE + "=true)")
+                    .isTrue();
+        }
+        return nativeJpeg ? preferred : imageIoOnly;
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void givenALargeJpeg_whenShrunkOnLoadByEitherDecoder_thenColoursAndEdgesAreRight(boolean nativeJpeg)
             throws Exception {
-        ImageEngine engine = nativeJpeg ? preferred : imageIoOnly;
+        ImageEngine engine = engine(nativeJpeg);
         byte[] big = TestImages.jpeg(TestImages.quadrants(2400, 1600), false);
 
         TransformResult result = engine.transform(big, parser.parse("width=120&height=120&fit=inside&format=png"));
@@ -46,7 +74,7 @@ class ImageIoJpegFallbackTest {
         byte[] input = TestImages.resource(name);
         TransformOptions o = parser.parse("width=64&format=png");
 
-        BufferedImage a = TestImages.decode(preferred.transform(input, o).bytes());
+        BufferedImage a = TestImages.decode(engine(true).transform(input, o).bytes());
         BufferedImage b = TestImages.decode(imageIoOnly.transform(input, o).bytes());
 
         assertThat(a.getWidth()).isEqualTo(b.getWidth());
@@ -57,7 +85,7 @@ class ImageIoJpegFallbackTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void givenAProgressiveJpegCutShort_whenTransformedEitherWay_thenItIsCorrupt(boolean nativeJpeg) {
-        ImageEngine engine = nativeJpeg ? preferred : imageIoOnly;
+        ImageEngine engine = engine(nativeJpeg);
         byte[] whole = TestImages.resource("progressive.jpg");
         byte[] cut = Arrays.copyOf(whole, whole.length * 2 / 3);
 
