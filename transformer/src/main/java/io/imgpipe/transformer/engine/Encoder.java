@@ -2,11 +2,13 @@ package io.imgpipe.transformer.engine;
 
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.transformer.engine.ops.Deadline;
 import io.imgpipe.transformer.engine.ops.Pixels;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOWriteProgressListener;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Graphics2D;
@@ -23,6 +25,8 @@ import java.util.Locale;
  */
 final class Encoder {
 
+    private static final int BMP_HEADER_BYTES = 54;
+
     private final Codecs codecs;
 
     Encoder(Codecs codecs) {
@@ -38,20 +42,86 @@ final class Encoder {
         return format != ImageFormat.JPEG && format != ImageFormat.BMP;
     }
 
-    byte[] encode(BufferedImage image, ImageFormat format, TransformOptions options) throws ImageRejectedException {
+    /**
+     * The exact size of an uncompressed result (BMP: 54 header bytes, rows of 24-bit pixels padded to 4 bytes), or
+     * 0 for formats whose size depends on the content.
+     */
+    static long predictedBytes(ImageFormat format, int width, int height) {
+        if (format == ImageFormat.BMP) {
+            return BMP_HEADER_BYTES + ((3L * width + 3) & ~3L) * height;
+        }
+        return 0;
+    }
+
+    /**
+     * Encodes, stopping as soon as the result grows past {@code maxBytes} ({@code result_too_large}) or the
+     * deadline passes ({@link Deadline.Exceeded}): the writers report their progress row by row, and are aborted
+     * from that callback.
+     */
+    byte[] encode(BufferedImage image, ImageFormat format, TransformOptions options, long maxBytes, Deadline deadline)
+            throws ImageRejectedException {
         ImageWriter writer = codecs.writer(format).orElseThrow(() -> new ImageRejectedException("unsupported_output",
                 "no " + format.key() + " encoder is available"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
+        Bounds bounds = new Bounds(maxBytes, deadline);
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            bounds.stream = out;
             writer.setOutput(out);
+            writer.addIIOWriteProgressListener(bounds);
             writer.write(null, new IIOImage(layoutFor(image, format, options), null, null), param(writer, format, options));
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
-                    + e.getMessage(), e);
+            if (!bounds.exceeded(bytes.size())) {
+                throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
+                        + e.getMessage(), e);
+            }
         } finally {
             writer.dispose();
         }
+        deadline.check();
+        if (bounds.exceeded(bytes.size())) {
+            throw new ImageRejectedException("result_too_large", "the encoded " + format.key() + " result is larger"
+                    + " than the limit of " + maxBytes + " bytes");
+        }
         return bytes.toByteArray();
+    }
+
+    /** Aborts a writer whose output outgrew its limit or whose deadline passed. */
+    private static final class Bounds implements IIOWriteProgressListener {
+        private final long maxBytes;
+        private final Deadline deadline;
+        private ImageOutputStream stream;
+        private volatile boolean tooLarge;
+
+        Bounds(long maxBytes, Deadline deadline) {
+            this.maxBytes = maxBytes;
+            this.deadline = deadline;
+        }
+
+        boolean exceeded(long written) {
+            return tooLarge || written > maxBytes || deadline.expired();
+        }
+
+        private void check(ImageWriter writer) {
+            try {
+                if (stream != null && stream.length() > maxBytes) {
+                    tooLarge = true;
+                    writer.abort();
+                }
+            } catch (IOException e) {
+                // length unknown: judged once the writer returns
+            }
+            if (deadline.expired()) {
+                writer.abort();
+            }
+        }
+
+        @Override public void imageStarted(ImageWriter source, int imageIndex) { check(source); }
+        @Override public void imageProgress(ImageWriter source, float percentageDone) { check(source); }
+        @Override public void imageComplete(ImageWriter source) { check(source); }
+        @Override public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) { }
+        @Override public void thumbnailProgress(ImageWriter source, float percentageDone) { }
+        @Override public void thumbnailComplete(ImageWriter source) { }
+        @Override public void writeAborted(ImageWriter source) { }
     }
 
     private static BufferedImage layoutFor(BufferedImage image, ImageFormat format, TransformOptions options) {
