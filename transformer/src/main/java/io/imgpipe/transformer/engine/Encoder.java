@@ -9,11 +9,8 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOWriteProgressListener;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,6 +25,8 @@ final class Encoder {
     private static final int BMP_HEADER_BYTES = 54;
 
     private final Codecs codecs;
+    /** Each worker thread's output array, reused from one result to the next ({@link ResultBuffer}). */
+    private final ThreadLocal<byte[]> spare = new ThreadLocal<>();
 
     Encoder(Codecs codecs) {
         this.codecs = codecs;
@@ -62,54 +61,45 @@ final class Encoder {
             throws ImageRejectedException {
         ImageWriter writer = codecs.writer(format).orElseThrow(() -> new ImageRejectedException("unsupported_output",
                 "no " + format.key() + " encoder is available"));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
-        Bounds bounds = new Bounds(maxBytes, deadline);
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            bounds.stream = out;
+        ResultBuffer out = new ResultBuffer(spare.get(), maxBytes);
+        Bounds bounds = new Bounds(deadline);
+        try {
             writer.setOutput(out);
             writer.addIIOWriteProgressListener(bounds);
             writer.write(null, new IIOImage(layoutFor(image, format, options), null, null), param(writer, format, options));
+            out.flush();
+        } catch (ResultBuffer.TooLarge e) {
+            throw tooLarge(format, maxBytes);
         } catch (IOException | RuntimeException e) {
-            if (!bounds.exceeded(bytes.size())) {
+            if (!deadline.expired()) {
+                if (e.getCause() instanceof ResultBuffer.TooLarge) {
+                    throw tooLarge(format, maxBytes);
+                }
                 throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
                         + e.getMessage(), e);
             }
         } finally {
             writer.dispose();
+            spare.set(out.reusable());
         }
         deadline.check();
-        if (bounds.exceeded(bytes.size())) {
-            throw new ImageRejectedException("result_too_large", "the encoded " + format.key() + " result is larger"
-                    + " than the limit of " + maxBytes + " bytes");
-        }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
-    /** Aborts a writer whose output outgrew its limit or whose deadline passed. */
-    private static final class Bounds implements IIOWriteProgressListener {
-        private final long maxBytes;
-        private final Deadline deadline;
-        private ImageOutputStream stream;
-        private volatile boolean tooLarge;
+    private static ImageRejectedException tooLarge(ImageFormat format, long maxBytes) {
+        return new ImageRejectedException("result_too_large", "the encoded " + format.key() + " result is larger"
+                + " than the limit of " + maxBytes + " bytes");
+    }
 
-        Bounds(long maxBytes, Deadline deadline) {
-            this.maxBytes = maxBytes;
+    /** Aborts a writer once the deadline has passed (a result outgrowing its limit is stopped by the buffer). */
+    private static final class Bounds implements IIOWriteProgressListener {
+        private final Deadline deadline;
+
+        Bounds(Deadline deadline) {
             this.deadline = deadline;
         }
 
-        boolean exceeded(long written) {
-            return tooLarge || written > maxBytes || deadline.expired();
-        }
-
         private void check(ImageWriter writer) {
-            try {
-                if (stream != null && stream.length() > maxBytes) {
-                    tooLarge = true;
-                    writer.abort();
-                }
-            } catch (IOException e) {
-                // length unknown: judged once the writer returns
-            }
             if (deadline.expired()) {
                 writer.abort();
             }
