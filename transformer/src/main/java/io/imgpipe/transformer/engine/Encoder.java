@@ -53,19 +53,19 @@ final class Encoder {
     }
 
     /**
-     * Encodes, stopping as soon as the result grows past {@code maxBytes} ({@code result_too_large}) or the
-     * deadline passes ({@link Deadline.Exceeded}): the writers report their progress row by row, and are aborted
-     * from that callback.
+     * Encodes, stopping as soon as the result grows past {@code maxBytes} ({@code result_too_large}: the buffer
+     * refuses the write) or the deadline passes ({@link Deadline.Exceeded}: the writers report their progress row
+     * by row, and are aborted from that callback).
      */
     byte[] encode(BufferedImage image, ImageFormat format, TransformOptions options, long maxBytes, Deadline deadline)
             throws ImageRejectedException {
         ImageWriter writer = codecs.writer(format).orElseThrow(() -> new ImageRejectedException("unsupported_output",
                 "no " + format.key() + " encoder is available"));
         ResultBuffer out = new ResultBuffer(spare.get(), maxBytes);
-        Bounds bounds = new Bounds(deadline);
+        DeadlineWatch watch = new DeadlineWatch(deadline);
         try {
             writer.setOutput(out);
-            writer.addIIOWriteProgressListener(bounds);
+            writer.addIIOWriteProgressListener(watch);
             writer.write(null, new IIOImage(layoutFor(image, format, options), null, null), param(writer, format, options));
             out.flush();
         } catch (ResultBuffer.TooLarge e) {
@@ -92,10 +92,10 @@ final class Encoder {
     }
 
     /** Aborts a writer once the deadline has passed (a result outgrowing its limit is stopped by the buffer). */
-    private static final class Bounds implements IIOWriteProgressListener {
+    private static final class DeadlineWatch implements IIOWriteProgressListener {
         private final Deadline deadline;
 
-        Bounds(Deadline deadline) {
+        DeadlineWatch(Deadline deadline) {
             this.deadline = deadline;
         }
 

@@ -142,7 +142,7 @@ final class SourceImage implements AutoCloseable {
         if (subsampling > 1) {
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
         }
-        Deadline deadline = new Deadline(System.nanoTime() + budgetNanos);
+        DecodeDeadline deadline = new DecodeDeadline(System.nanoTime() + budgetNanos);
         TruncationWatch truncation = new TruncationWatch();
         reader.addIIOReadProgressListener(deadline);
         reader.addIIOReadWarningListener(truncation);
@@ -225,11 +225,11 @@ final class SourceImage implements AutoCloseable {
     }
 
     /** Aborts the decode from the reader's own progress callbacks once the deadline has passed. */
-    private static final class Deadline implements IIOReadProgressListener {
+    private static final class DecodeDeadline implements IIOReadProgressListener {
         private final long deadlineNanos;
         private volatile boolean expired;
 
-        Deadline(long deadlineNanos) {
+        DecodeDeadline(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
         }
 

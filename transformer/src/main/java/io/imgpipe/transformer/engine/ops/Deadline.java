@@ -10,7 +10,7 @@ import java.time.Duration;
 public final class Deadline {
 
     /** A deadline that never passes, for operations applied outside a transform (tests, tools). */
-    public static final Deadline NONE = new Deadline(Duration.ofDays(365));
+    public static final Deadline NONE = new Deadline(Long.MAX_VALUE);
 
     /** Rows between two checks inside an operation: a band costs microseconds, a check a few nanoseconds. */
     static final int BAND = 16;
@@ -18,9 +18,9 @@ public final class Deadline {
     private final long budgetNanos;
     private final long endNanos;
 
-    private Deadline(Duration budget) {
-        this.budgetNanos = budget.toNanos();
-        this.endNanos = System.nanoTime() + budgetNanos;
+    private Deadline(long budgetNanos) {
+        this.budgetNanos = budgetNanos;
+        this.endNanos = System.nanoTime() + budgetNanos; // may wrap: compared by difference, as nanoTime requires
     }
 
     /** A deadline {@code budget} from now. */
@@ -28,16 +28,16 @@ public final class Deadline {
         if (budget.isNegative()) {
             throw new IllegalArgumentException("a budget cannot be negative, got " + budget);
         }
-        return new Deadline(budget);
+        return new Deadline(budget.toNanos());
     }
 
     public boolean expired() {
-        return System.nanoTime() - endNanos > 0;
+        return this != NONE && System.nanoTime() - endNanos > 0;
     }
 
     /** Nanoseconds left, 0 once expired. */
     public long remainingNanos() {
-        return Math.max(0, endNanos - System.nanoTime());
+        return this == NONE ? Long.MAX_VALUE : Math.max(0, endNanos - System.nanoTime());
     }
 
     /** @throws Exceeded once the deadline has passed */
