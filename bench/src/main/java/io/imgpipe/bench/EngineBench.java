@@ -70,8 +70,8 @@ public final class EngineBench {
     private final String vips = System.getProperty("bench.vips", "");
     private final String vipsbench = System.getProperty("bench.vipsbench", "");
     private final boolean onlySmall = "small".equals(System.getProperty("bench.only", ""));
-    private final ImageEngine engine = new ImageEngine(EngineLimits.defaults());
-    private final ImageEngine imageIoEngine = new ImageEngine(EngineLimits.defaults(), false);
+    private final ImageEngine engine = new ImageEngine(EngineLimits.forFiles());
+    private final ImageEngine imageIoEngine = new ImageEngine(EngineLimits.forFiles(), false);
     private final OptionsParser parser = OptionsParser.withPresets(null);
     private final Map<String, BufferedImage> fullDecodes = new HashMap<>();
 

@@ -58,6 +58,14 @@ public record EngineLimits(long maxPixels, long maxBytes, int maxFrames, Duratio
         return new EngineLimits(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, DEFAULT_MAX_FRAMES, DEFAULT_DECODE_BUDGET);
     }
 
+    /**
+     * The limits for a local tool writing files ({@code bin/transform}): no broker message carries the result, so
+     * it is bounded only as the input is (pixels), not by bytes; the time budget stays as a guard.
+     */
+    public static EngineLimits forFiles() {
+        return defaults().withResultBounds(DEFAULT_MAX_PIXELS, Integer.MAX_VALUE - 8);
+    }
+
     public EngineLimits withTransformBudget(Duration budget) {
         return new EngineLimits(maxPixels, maxBytes, maxFrames, decodeBudget, budget, maxOutputPixels,
                 maxResultBytes);
