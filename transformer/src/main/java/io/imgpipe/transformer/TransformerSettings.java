@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param infra       broker and database (the transformer uses only the broker)
  * @param threads     images transformed in parallel ({@code IMGPIPE_TRANSFORMER_THREADS}, default: the cores)
  * @param limits      decode guards ({@code IMGPIPE_MAX_PIXELS}, {@code IMGPIPE_MAX_UPLOAD_BYTES},
- *                    {@code IMGPIPE_MAX_FRAMES}, {@code IMGPIPE_DECODE_TIMEOUT_MS})
+ *                    {@code IMGPIPE_MAX_FRAMES}, {@code IMGPIPE_DECODE_TIMEOUT_MS}) and the cost bounds of one
+ *                    transform ({@code IMGPIPE_TRANSFORM_TIMEOUT_MS}, {@code IMGPIPE_MAX_OUTPUT_PIXELS},
+ *                    {@code IMGPIPE_MAX_RESULT_BYTES})
  * @param maxAttempts deliveries of one job before it is recorded failed ({@code IMGPIPE_MAX_ATTEMPTS}, default 3)
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
  */
@@ -25,7 +27,13 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 env.number("IMGPIPE_MAX_UPLOAD_BYTES", EngineLimits.DEFAULT_MAX_BYTES, 1, 1L << 31),
                 env.integer("IMGPIPE_MAX_FRAMES", EngineLimits.DEFAULT_MAX_FRAMES, 1, 1_000_000),
                 Duration.ofMillis(env.number("IMGPIPE_DECODE_TIMEOUT_MS",
-                        EngineLimits.DEFAULT_DECODE_BUDGET.toMillis(), 100, 600_000)));
+                        EngineLimits.DEFAULT_DECODE_BUDGET.toMillis(), 100, 600_000)),
+                Duration.ofMillis(env.number("IMGPIPE_TRANSFORM_TIMEOUT_MS",
+                        EngineLimits.DEFAULT_TRANSFORM_BUDGET.toMillis(), 100, 600_000)),
+                env.number("IMGPIPE_MAX_OUTPUT_PIXELS", EngineLimits.DEFAULT_MAX_OUTPUT_PIXELS, 1, 1_000_000_000L),
+                // a larger result would be refused by the broker, and a refused publish closes the channel
+                env.number("IMGPIPE_MAX_RESULT_BYTES", EngineLimits.DEFAULT_MAX_RESULT_BYTES, 1024,
+                        EngineLimits.LARGEST_RESULT_BYTES));
         return new TransformerSettings(Infrastructure.fromEnv(env),
                 env.integer("IMGPIPE_TRANSFORMER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 limits,

@@ -84,7 +84,8 @@ class TranslationsTest {
         }
         // The error codes the gateway and the transformer send, each with the page's own label.
         for (String code : List.of("unsupported_format", "too_large", "bad_option", "unavailable", "overloaded",
-                "not_found", "corrupt_image", "image_too_large", "decode_timeout", "too_many_frames",
+                "not_found", "corrupt_image", "image_too_large", "decode_timeout", "timeout", "result_too_large",
+                "too_many_frames",
                 "unsupported_output", "poison", "internal_error", "network")) {
             used.add("error." + code);
         }

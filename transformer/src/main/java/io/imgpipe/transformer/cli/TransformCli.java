@@ -131,7 +131,7 @@ public final class TransformCli {
     }
 
     private int transformAll(Invocation inv) {
-        ImageEngine engine = new ImageEngine(EngineLimits.defaults());
+        ImageEngine engine = new ImageEngine(EngineLimits.forFiles());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(inv.threads(), inv.files().size()));
         long start = System.nanoTime();
         int failed = 0;

@@ -2,16 +2,15 @@ package io.imgpipe.transformer.engine;
 
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.transformer.engine.ops.Deadline;
 import io.imgpipe.transformer.engine.ops.Pixels;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import javax.imageio.event.IIOWriteProgressListener;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,7 +22,11 @@ import java.util.Locale;
  */
 final class Encoder {
 
+    private static final int BMP_HEADER_BYTES = 54;
+
     private final Codecs codecs;
+    /** Each worker thread's output array, reused from one result to the next ({@link ResultBuffer}). */
+    private final ThreadLocal<byte[]> spare = new ThreadLocal<>();
 
     Encoder(Codecs codecs) {
         this.codecs = codecs;
@@ -38,20 +41,77 @@ final class Encoder {
         return format != ImageFormat.JPEG && format != ImageFormat.BMP;
     }
 
-    byte[] encode(BufferedImage image, ImageFormat format, TransformOptions options) throws ImageRejectedException {
+    /**
+     * The exact size of an uncompressed result (BMP: 54 header bytes, rows of 24-bit pixels padded to 4 bytes), or
+     * 0 for formats whose size depends on the content.
+     */
+    static long predictedBytes(ImageFormat format, int width, int height) {
+        if (format == ImageFormat.BMP) {
+            return BMP_HEADER_BYTES + ((3L * width + 3) & ~3L) * height;
+        }
+        return 0;
+    }
+
+    /**
+     * Encodes, stopping as soon as the result grows past {@code maxBytes} ({@code result_too_large}: the buffer
+     * refuses the write) or the deadline passes ({@link Deadline.Exceeded}: the writers report their progress row
+     * by row, and are aborted from that callback).
+     */
+    byte[] encode(BufferedImage image, ImageFormat format, TransformOptions options, long maxBytes, Deadline deadline)
+            throws ImageRejectedException {
         ImageWriter writer = codecs.writer(format).orElseThrow(() -> new ImageRejectedException("unsupported_output",
                 "no " + format.key() + " encoder is available"));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+        ResultBuffer out = new ResultBuffer(spare.get(), maxBytes);
+        DeadlineWatch watch = new DeadlineWatch(deadline);
+        try {
             writer.setOutput(out);
+            writer.addIIOWriteProgressListener(watch);
             writer.write(null, new IIOImage(layoutFor(image, format, options), null, null), param(writer, format, options));
+            out.flush();
+        } catch (ResultBuffer.TooLarge e) {
+            throw tooLarge(format, maxBytes);
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
-                    + e.getMessage(), e);
+            if (!deadline.expired()) {
+                if (e.getCause() instanceof ResultBuffer.TooLarge) {
+                    throw tooLarge(format, maxBytes);
+                }
+                throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
+                        + e.getMessage(), e);
+            }
         } finally {
             writer.dispose();
+            spare.set(out.reusable());
         }
-        return bytes.toByteArray();
+        deadline.check();
+        return out.toByteArray();
+    }
+
+    private static ImageRejectedException tooLarge(ImageFormat format, long maxBytes) {
+        return new ImageRejectedException("result_too_large", "the encoded " + format.key() + " result is larger"
+                + " than the limit of " + maxBytes + " bytes");
+    }
+
+    /** Aborts a writer once the deadline has passed (a result outgrowing its limit is stopped by the buffer). */
+    private static final class DeadlineWatch implements IIOWriteProgressListener {
+        private final Deadline deadline;
+
+        DeadlineWatch(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        private void check(ImageWriter writer) {
+            if (deadline.expired()) {
+                writer.abort();
+            }
+        }
+
+        @Override public void imageStarted(ImageWriter source, int imageIndex) { check(source); }
+        @Override public void imageProgress(ImageWriter source, float percentageDone) { check(source); }
+        @Override public void imageComplete(ImageWriter source) { check(source); }
+        @Override public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) { }
+        @Override public void thumbnailProgress(ImageWriter source, float percentageDone) { }
+        @Override public void thumbnailComplete(ImageWriter source) { }
+        @Override public void writeAborted(ImageWriter source) { }
     }
 
     private static BufferedImage layoutFor(BufferedImage image, ImageFormat format, TransformOptions options) {

@@ -32,59 +32,28 @@ final class Exif {
         }
     }
 
-    /** Offset of the TIFF header inside the APP1 Exif segment, or -1. Stops at the first scan. */
+    /** Offset of the TIFF header inside the APP1 Exif segment, or -1. */
     private static int jpegExif(byte[] d) {
-        int i = 2;
-        while (i + 4 <= d.length) {
-            if ((d[i] & 0xFF) != 0xFF) {
-                return -1;
+        for (JpegSegments.Segment s : JpegSegments.read(d).segments()) {
+            if (s.marker() == JpegSegments.APP1 && s.length() >= 8 && s.startsWith(d, "Exif\0\0")) {
+                return s.payload() + 6;
             }
-            int marker = d[i + 1] & 0xFF;
-            if (marker == 0xFF) { // fill byte
-                i++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return -1;
-            }
-            int length = u16(d, i + 2, false);
-            if (marker == 0xE1 && length >= 8 && ascii(d, i + 4, 6).equals("Exif\0\0")) {
-                return i + 10;
-            }
-            i += 2 + length;
         }
         return -1;
     }
 
     private static int pngExif(byte[] d) {
-        int i = 8;
-        while (i + 8 <= d.length) {
-            int length = (int) Math.min(u32(d, i, false), Integer.MAX_VALUE);
-            String type = ascii(d, i + 4, 4);
-            if (type.equals("eXIf")) {
-                return i + 8;
-            }
-            if (type.equals("IDAT") || type.equals("IEND") || length < 0) {
-                return -1;
-            }
-            i += 12 + length;
-        }
-        return -1;
+        Chunk exif = PngChunks.find(d, "eXIf");
+        return exif == null ? -1 : exif.data();
     }
 
     private static int webpExif(byte[] d) {
-        int i = 12;
-        while (i + 8 <= d.length) {
-            String type = ascii(d, i, 4);
-            int length = (int) Math.min(u32(d, i + 4, true), Integer.MAX_VALUE - 16);
-            if (type.equals("EXIF")) {
-                int start = i + 8;
-                // some writers keep the JPEG "Exif\0\0" prefix
-                return ascii(d, start, 6).equals("Exif\0\0") ? start + 6 : start;
-            }
-            i += 8 + length + (length & 1);
+        Chunk exif = RiffChunks.find(d, "EXIF");
+        if (exif == null) {
+            return -1;
         }
-        return -1;
+        // some writers keep the JPEG "Exif\0\0" prefix
+        return ascii(d, exif.data(), 6).equals("Exif\0\0") ? exif.data() + 6 : exif.data();
     }
 
     private static int tiffOrientation(byte[] d, int tiff) {

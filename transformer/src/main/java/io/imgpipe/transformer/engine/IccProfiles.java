@@ -48,64 +48,38 @@ final class IccProfiles {
 
     private static byte[] jpeg(byte[] d) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int i = 2;
-        while (i + 4 <= d.length && (d[i] & 0xFF) == 0xFF) {
-            int marker = d[i + 1] & 0xFF;
-            if (marker == 0xFF) {
-                i++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                break;
-            }
-            int length = (d[i + 2] & 0xFF) << 8 | d[i + 3] & 0xFF;
-            if (marker == 0xE2 && length > 16 && i + 2 + length <= d.length
-                    && new String(d, i + 4, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
+        for (JpegSegments.Segment s : JpegSegments.read(d).segments()) {
+            if (s.marker() == JpegSegments.APP2 && s.length() > 16 && s.start() + 2 + s.length() <= d.length
+                    && s.startsWith(d, "ICC_PROFILE\0")) {
                 // chunks are in order in every file seen in practice; the sequence bytes are not re-sorted
-                out.write(d, i + 18, length - 16);
+                out.write(d, s.payload() + 14, s.length() - 16);
             }
-            i += 2 + length;
         }
         return out.size() == 0 ? null : out.toByteArray();
     }
 
     private static byte[] png(byte[] d) {
-        int i = 8;
-        while (i + 12 <= d.length) {
-            int length = (d[i] & 0xFF) << 24 | (d[i + 1] & 0xFF) << 16 | (d[i + 2] & 0xFF) << 8 | d[i + 3] & 0xFF;
-            String type = new String(d, i + 4, 4, StandardCharsets.ISO_8859_1);
-            if (length < 0 || type.equals("IDAT")) {
-                return null;
-            }
-            if (type.equals("iCCP") && i + 8 + length <= d.length) {
-                int nameEnd = i + 8;
-                while (nameEnd < i + 8 + length && d[nameEnd] != 0) {
-                    nameEnd++;
-                }
-                int start = nameEnd + 2; // NUL, compression method
-                return inflate(d, start, i + 8 + length - start);
-            }
-            i += 12 + length;
+        Chunk iccp = PngChunks.find(d, "iCCP");
+        if (iccp == null || iccp.length() < 0 || !iccp.within(d)) {
+            return null;
         }
-        return null;
+        int end = iccp.data() + iccp.length();
+        int nameEnd = iccp.data();
+        while (nameEnd < end && d[nameEnd] != 0) {
+            nameEnd++;
+        }
+        int start = nameEnd + 2; // NUL, compression method
+        return inflate(d, start, end - start);
     }
 
     private static byte[] webp(byte[] d) {
-        int i = 12;
-        while (i + 8 <= d.length) {
-            String type = new String(d, i, 4, StandardCharsets.ISO_8859_1);
-            int length = (d[i + 4] & 0xFF) | (d[i + 5] & 0xFF) << 8 | (d[i + 6] & 0xFF) << 16 | (d[i + 7] & 0xFF) << 24;
-            if (length < 0) {
-                return null;
-            }
-            if (type.equals("ICCP") && i + 8 + length <= d.length) {
-                byte[] out = new byte[length];
-                System.arraycopy(d, i + 8, out, 0, length);
-                return out;
-            }
-            i += 8 + length + (length & 1);
+        Chunk iccp = RiffChunks.find(d, "ICCP");
+        if (iccp == null || !iccp.within(d)) {
+            return null;
         }
-        return null;
+        byte[] out = new byte[iccp.length()];
+        System.arraycopy(d, iccp.data(), out, 0, iccp.length());
+        return out;
     }
 
     private static byte[] inflate(byte[] d, int offset, int length) {

@@ -2,6 +2,7 @@ package io.imgpipe.transformer.engine;
 
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.transformer.engine.ops.Deadline;
 import io.imgpipe.transformer.engine.ops.ImageOperation;
 import io.imgpipe.transformer.engine.ops.Orient;
 
@@ -11,8 +12,10 @@ import java.util.Objects;
 /**
  * Decodes an image, applies the requested operations in the order {@link TransformOptions} documents, and encodes
  * the result. Guards run before any pixel is decoded: the format is sniffed from the magic bytes, then byte size,
- * width × height and frame count are checked against the {@link EngineLimits}; the decode itself is abandoned when
- * it exceeds its time budget. Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller.
+ * width × height and frame count are checked against the {@link EngineLimits}, and so are the result's pixels and,
+ * for uncompressed formats, its bytes. The whole transform runs against one {@link Deadline}, checked by the decoder,
+ * inside every long operation and by the encoder; past it the transform fails {@code timeout} and the thread is free
+ * at once. The encoder stops as soon as the result outgrows its byte limit ({@code result_too_large}). Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller.
  *
  * <p>Every failure is an {@link ImageRejectedException} with a reason code; nothing else escapes.
  */
@@ -51,6 +54,7 @@ public final class ImageEngine {
     public TransformResult transform(byte[] input, TransformOptions options) throws ImageRejectedException {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(options, "options");
+        Deadline deadline = Deadline.after(limits.transformBudget());
         try (SourceImage source = SourceImage.open(input, limits, codecs, turbo)) {
             ImageFormat output = options.format().resolve(source.format());
             if (!encoder.canWrite(output)) {
@@ -62,25 +66,67 @@ public final class ImageEngine {
             int uprightWidth = swap ? source.height() : source.width();
             int uprightHeight = swap ? source.width() : source.height();
             TransformPlan plan = TransformPlan.of(uprightWidth, uprightHeight, options, limits);
+            requireResultWithinBounds(plan, output);
             boolean jpeg = source.format() == ImageFormat.JPEG;
-            BufferedImage decoded = source.read(jpeg ? plan.subsampling() : 1, jpeg ? plan.dctDenominator() : 1,
-                    limits.decodeBudget().toNanos());
+            BufferedImage decoded = decode(source, plan, jpeg, deadline);
             Normalizer.Normalized normalized = Normalizer.normalize(decoded,
                     source.ignoresEmbeddedProfile() ? IccProfiles.embedded(input, source.format()) : null);
             BufferedImage image = normalized.image();
             int dw = swap ? image.getHeight() : image.getWidth();
             int dh = swap ? image.getWidth() : image.getHeight();
             for (ImageOperation op : plan.operations(orientation, dw, dh, normalized.colourSpace(), output)) {
-                image = op.apply(image);
+                image = op.apply(image, deadline);
             }
-            byte[] bytes = encoder.encode(image, output, options);
+            deadline.check();
+            byte[] bytes = encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
+        } catch (Deadline.Exceeded e) {
+            throw timeout(e.budgetMillis(), e);
         } catch (RuntimeException e) {
             throw new ImageRejectedException("corrupt_image", "the image could not be transformed: " + e, e);
         } catch (OutOfMemoryError e) {
             // The pixel limit bounds memory; this is the last line that keeps a worker alive if the heap is smaller.
             throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);
         }
+    }
+
+    /** Decodes within what is left of the transform's budget, and within the decode's own. */
+    private BufferedImage decode(SourceImage source, TransformPlan plan, boolean jpeg, Deadline deadline)
+            throws ImageRejectedException {
+        long budget = Math.min(limits.decodeBudget().toNanos(), deadline.remainingNanos());
+        try {
+            return source.read(jpeg ? plan.subsampling() : 1, jpeg ? plan.dctDenominator() : 1, budget);
+        } catch (ImageRejectedException e) {
+            if (e.reason().equals("decode_timeout") && deadline.expired()) {
+                throw timeout(limits.transformBudget().toMillis(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses before any pixel is decoded what is bound to exceed the result bounds: too many output pixels, or an
+     * uncompressed format whose size follows from the pixels alone. Compressed results are measured as they are
+     * encoded.
+     */
+    private void requireResultWithinBounds(TransformPlan plan, ImageFormat output) throws ImageRejectedException {
+        int w = plan.outputWidth();
+        int h = plan.outputHeight();
+        long pixels = (long) w * h;
+        if (pixels > limits.maxOutputPixels()) {
+            throw new ImageRejectedException("result_too_large", "the result would be " + w + "x" + h + " = "
+                    + pixels + " pixels, more than the limit of " + limits.maxOutputPixels());
+        }
+        long predicted = Encoder.predictedBytes(output, w, h);
+        if (predicted > limits.maxResultBytes()) {
+            throw new ImageRejectedException("result_too_large", "the " + w + "x" + h + " " + output.key()
+                    + " result would be " + predicted + " bytes, more than the limit of " + limits.maxResultBytes());
+        }
+    }
+
+    private static ImageRejectedException timeout(long budgetMillis, Throwable cause) {
+        return new ImageRejectedException("timeout", "the transform took longer than its budget of " + budgetMillis
+                + " ms", cause);
     }
 }

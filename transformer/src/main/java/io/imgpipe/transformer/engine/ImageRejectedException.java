@@ -5,7 +5,8 @@ package io.imgpipe.transformer.engine;
  * This is an outcome ({@code failed}), never retried.
  *
  * <p>Reason codes: {@code unsupported_format}, {@code image_too_large}, {@code too_many_frames},
- * {@code corrupt_image}, {@code decode_timeout}, {@code unsupported_output}, {@code bad_option}.
+ * {@code corrupt_image}, {@code decode_timeout}, {@code timeout}, {@code result_too_large},
+ * {@code unsupported_output}, {@code bad_option}.
  */
 public final class ImageRejectedException extends Exception {
 

@@ -7,40 +7,22 @@ package io.imgpipe.transformer.engine;
  */
 final class JpegStructure {
 
-    private static final int SOS = 0xDA;
-    private static final int EOI = 0xD9;
-
     private JpegStructure() {
     }
 
     static boolean needsColourConversion(byte[] d) {
-        int i = 2;
-        while (i + 4 <= d.length) {
-            if ((d[i] & 0xFF) != 0xFF) {
-                return true; // malformed: let the more forgiving decoder judge
-            }
-            int marker = d[i + 1] & 0xFF;
-            if (marker == 0xFF) {
-                i++;
-                continue;
-            }
-            if (marker == SOS || marker == EOI) {
-                return false;
-            }
-            if (marker == 0xEE) { // APP14 "Adobe": RGB, CMYK or YCCK transform
-                return true;
-            }
-            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
-                    && marker != 0xCC;
-            if (startOfFrame && i + 9 < d.length) {
-                int components = d[i + 9] & 0xFF;
-                if (components != 1 && components != 3) {
-                    return true;
-                }
-            }
-            i += 2 + ((d[i + 2] & 0xFF) << 8 | d[i + 3] & 0xFF);
+        return needsColourConversion(JpegSegments.read(d), d);
+    }
+
+    static boolean needsColourConversion(JpegSegments jpeg, byte[] d) {
+        if (jpeg.malformed()) {
+            return true; // let the more forgiving decoder judge
         }
-        return false;
+        if (jpeg.first(JpegSegments.APP14) != null) { // "Adobe": RGB, CMYK or YCCK transform
+            return true;
+        }
+        int components = jpeg.components(d);
+        return components != -1 && components != 1 && components != 3;
     }
 
     /**
@@ -49,34 +31,19 @@ final class JpegStructure {
      * before. The decoders fill a cut-off file with grey, and for progressive files do not even warn.
      */
     static boolean isComplete(byte[] d) {
-        int firstScan = firstScan(d);
+        return isComplete(JpegSegments.read(d), d);
+    }
+
+    static boolean isComplete(JpegSegments jpeg, byte[] d) {
+        int firstScan = jpeg.firstScan();
         if (firstScan < 0) {
             return false;
         }
         for (int i = d.length - 2; i > firstScan; i--) {
-            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == EOI) {
+            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == JpegSegments.EOI) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static int firstScan(byte[] d) {
-        int i = 2;
-        while (i + 4 <= d.length) {
-            if ((d[i] & 0xFF) != 0xFF) {
-                return -1;
-            }
-            int marker = d[i + 1] & 0xFF;
-            if (marker == 0xFF) {
-                i++;
-                continue;
-            }
-            if (marker == SOS) {
-                return i;
-            }
-            i += 2 + ((d[i + 2] & 0xFF) << 8 | d[i + 3] & 0xFF);
-        }
-        return -1;
     }
 }

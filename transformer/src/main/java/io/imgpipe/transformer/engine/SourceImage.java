@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * An encoded input opened for reading, its guards already passed: format sniffed from the magic bytes, byte size,
  * width × height and frame count read from the header. Pixels are decoded only by {@link #read}, which enforces the
- * decode-time budget. Close it to dispose of the reader.
+ * decode-time budget. Close it to dispose of the reader. A plain JPEG that libjpeg-turbo decodes gets no ImageIO
+ * reader at all: its size comes from the frame header ({@link JpegSegments}).
  */
 final class SourceImage implements AutoCloseable {
 
@@ -50,9 +51,20 @@ final class SourceImage implements AutoCloseable {
         ImageFormat format = ImageFormat.sniff(input).filter(codecs::canRead).orElseThrow(() ->
                 new ImageRejectedException("unsupported_format",
                         "not a JPEG, PNG, GIF, BMP, TIFF or WebP image (judged by its first bytes)"));
-        if (format == ImageFormat.JPEG && !JpegStructure.isComplete(input)) {
+        JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.read(input) : null;
+        if (jpeg != null && !JpegStructure.isComplete(jpeg, input)) {
             throw new ImageRejectedException("corrupt_image", "the jpeg data is truncated: no end-of-image marker"
                     + " after the image data");
+        }
+        boolean plainJpeg = jpeg != null && !JpegStructure.needsColourConversion(jpeg, input);
+        if (plainJpeg && turbo != null) {
+            // libjpeg-turbo decodes it: the frame header gives the size, and no ImageIO reader is built (the JDK's
+            // would set up a colour transform for an embedded profile just to answer getWidth)
+            int[] size = jpeg.size(input);
+            if (size != null) {
+                requireWithinLimits(format, size[0], size[1], limits);
+                return new SourceImage(format, input, turbo, null, null, size[0], size[1]);
+            }
         }
         ImageReader reader = codecs.reader(format, input);
         ImageInputStream stream = new ByteArrayImageInputStream(input);
@@ -61,14 +73,7 @@ final class SourceImage implements AutoCloseable {
             reader.setInput(stream, false, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            if (width < 1 || height < 1) {
-                throw new ImageRejectedException("corrupt_image", "the " + format.key() + " header declares "
-                        + width + "x" + height + " pixels");
-            }
-            if ((long) width * height > limits.maxPixels()) {
-                throw new ImageRejectedException("image_too_large", "the image is " + width + "x" + height + " = "
-                        + (long) width * height + " pixels, more than the limit of " + limits.maxPixels());
-            }
+            requireWithinLimits(format, width, height, limits);
             if (mayHaveFrames(format)) {
                 int frames = reader.getNumImages(true);
                 if (frames > limits.maxFrames()) {
@@ -77,7 +82,6 @@ final class SourceImage implements AutoCloseable {
                 }
             }
             opened = true;
-            boolean plainJpeg = format == ImageFormat.JPEG && !JpegStructure.needsColourConversion(input);
             return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, width, height);
         } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
@@ -85,6 +89,18 @@ final class SourceImage implements AutoCloseable {
             if (!opened) {
                 dispose(reader, stream);
             }
+        }
+    }
+
+    private static void requireWithinLimits(ImageFormat format, int width, int height, EngineLimits limits)
+            throws ImageRejectedException {
+        if (width < 1 || height < 1) {
+            throw new ImageRejectedException("corrupt_image", "the " + format.key() + " header declares "
+                    + width + "x" + height + " pixels");
+        }
+        if ((long) width * height > limits.maxPixels()) {
+            throw new ImageRejectedException("image_too_large", "the image is " + width + "x" + height + " = "
+                    + (long) width * height + " pixels, more than the limit of " + limits.maxPixels());
         }
     }
 
@@ -126,7 +142,7 @@ final class SourceImage implements AutoCloseable {
         if (subsampling > 1) {
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
         }
-        Deadline deadline = new Deadline(System.nanoTime() + budgetNanos);
+        DecodeDeadline deadline = new DecodeDeadline(System.nanoTime() + budgetNanos);
         TruncationWatch truncation = new TruncationWatch();
         reader.addIIOReadProgressListener(deadline);
         reader.addIIOReadWarningListener(truncation);
@@ -194,7 +210,9 @@ final class SourceImage implements AutoCloseable {
 
     @Override
     public void close() {
-        dispose(reader, stream);
+        if (reader != null) {
+            dispose(reader, stream);
+        }
     }
 
     private static void dispose(ImageReader reader, ImageInputStream stream) {
@@ -207,11 +225,11 @@ final class SourceImage implements AutoCloseable {
     }
 
     /** Aborts the decode from the reader's own progress callbacks once the deadline has passed. */
-    private static final class Deadline implements IIOReadProgressListener {
+    private static final class DecodeDeadline implements IIOReadProgressListener {
         private final long deadlineNanos;
         private volatile boolean expired;
 
-        Deadline(long deadlineNanos) {
+        DecodeDeadline(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
         }
 

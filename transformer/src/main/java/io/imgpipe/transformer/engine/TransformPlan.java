@@ -60,6 +60,15 @@ record TransformPlan(int sourceWidth, int sourceHeight, Crop crop, int resizeWid
         return new TransformPlan(sourceWidth, sourceHeight, crop, size[0], size[1], o);
     }
 
+    /** Width of the result: the resize's, turned by the requested rotation. */
+    int outputWidth() {
+        return options.rotate() % 180 == 0 ? resizeWidth : resizeHeight;
+    }
+
+    int outputHeight() {
+        return options.rotate() % 180 == 0 ? resizeHeight : resizeWidth;
+    }
+
     private static Crop clip(Crop crop, int w, int h) throws ImageRejectedException {
         if (crop == null) {
             return null;

@@ -22,8 +22,16 @@ public final class ConvertToSrgb implements ImageOperation {
         this.source = source;
     }
 
+    /** Rows converted between two deadline checks: a colour engine call per band, not per row. */
+    private static final int ROWS_PER_CALL = 8 * Deadline.BAND;
+
     @Override
     public BufferedImage apply(BufferedImage image) {
+        return apply(image, Deadline.NONE);
+    }
+
+    @Override
+    public BufferedImage apply(BufferedImage image, Deadline deadline) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[] src = Pixels.data(image);
@@ -39,8 +47,13 @@ public final class ConvertToSrgb implements ImageOperation {
         WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(samples, samples.length), w, h,
                 w * 3, 3, new int[] {0, 1, 2}, null);
         BufferedImage tagged = new BufferedImage(model, raster, false, null);
-        BufferedImage converted = new ColorConvertOp(null).filter(tagged,
-                new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB));
+        BufferedImage converted = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        ColorConvertOp op = new ColorConvertOp(null);
+        for (int y = 0; y < h; y += ROWS_PER_CALL) {
+            deadline.check();
+            int rows = Math.min(ROWS_PER_CALL, h - y);
+            op.filter(tagged.getSubimage(0, y, w, rows), converted.getSubimage(0, y, w, rows));
+        }
         if (!Pixels.hasAlpha(image)) {
             return converted;
         }

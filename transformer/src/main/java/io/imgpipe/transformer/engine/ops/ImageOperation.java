@@ -10,4 +10,16 @@ import java.awt.image.BufferedImage;
 public interface ImageOperation {
 
     BufferedImage apply(BufferedImage image);
+
+    /**
+     * Applies the step within a deadline. Steps whose cost grows with more than the pixel count (resampling,
+     * blurring, colour conversion) override this and check the deadline per band of rows; cheap steps are only
+     * checked before they start.
+     *
+     * @throws Deadline.Exceeded once the deadline has passed
+     */
+    default BufferedImage apply(BufferedImage image, Deadline deadline) {
+        deadline.check();
+        return apply(image);
+    }
 }

@@ -19,19 +19,20 @@ final class Resampler {
      * Resizes an opaque packed image. Halving and the first Lanczos pass read packed pixels directly, so the
      * large decoded image is never unpacked into float planes.
      */
-    static Planes resizeOpaque(int[] pixels, int width, int height, int targetWidth, int targetHeight) {
+    static Planes resizeOpaque(int[] pixels, int width, int height, int targetWidth, int targetHeight,
+                              Deadline deadline) {
         int[] src = pixels;
         int w = width;
         int h = height;
         while (w >= HALVE_WHILE * targetWidth && h >= HALVE_WHILE * targetHeight) {
-            src = halvePacked(src, w, h);
+            src = halvePacked(src, w, h, deadline);
             w /= 2;
             h /= 2;
         }
         if (w >= HALVE_WHILE * targetWidth || h >= HALVE_WHILE * targetHeight || w == targetWidth) {
             Planes p = new Planes(w, h, 3);
             unpack(src, p);
-            return resize(p, targetWidth, targetHeight);
+            return resize(p, targetWidth, targetHeight, deadline);
         }
         Contributions k = Contributions.of(w, targetWidth);
         Planes out = new Planes(targetWidth, h, 3);
@@ -39,6 +40,7 @@ final class Resampler {
         float[] g = out.channels[1];
         float[] b = out.channels[2];
         for (int y = 0; y < h; y++) {
+            deadline.checkRow(y);
             int row = y * w;
             int o = y * targetWidth;
             for (int x = 0; x < targetWidth; x++) {
@@ -59,15 +61,16 @@ final class Resampler {
                 b[o + x] = sb;
             }
         }
-        return out.height == targetHeight ? out : vertical(out, targetHeight);
+        return out.height == targetHeight ? out : vertical(out, targetHeight, deadline);
     }
 
     /** 2×2 box average of packed opaque pixels, rounded; an odd last row or column is dropped. */
-    private static int[] halvePacked(int[] src, int w, int h) {
+    private static int[] halvePacked(int[] src, int w, int h, Deadline deadline) {
         int ow = w / 2;
         int oh = h / 2;
         int[] out = new int[ow * oh];
         for (int y = 0; y < oh; y++) {
+            deadline.checkRow(y);
             int r0 = 2 * y * w;
             int r1 = r0 + w;
             int o = y * ow;
@@ -97,23 +100,23 @@ final class Resampler {
         }
     }
 
-    static Planes resize(Planes in, int targetWidth, int targetHeight) {
+    static Planes resize(Planes in, int targetWidth, int targetHeight, Deadline deadline) {
         Planes p = in;
         while (p.width >= HALVE_WHILE * targetWidth || p.height >= HALVE_WHILE * targetHeight) {
             boolean halveX = p.width >= HALVE_WHILE * targetWidth;
             boolean halveY = p.height >= HALVE_WHILE * targetHeight;
-            p = halve(p, halveX, halveY);
+            p = halve(p, halveX, halveY, deadline);
         }
         if (p.width != targetWidth) {
-            p = horizontal(p, targetWidth);
+            p = horizontal(p, targetWidth, deadline);
         }
         if (p.height != targetHeight) {
-            p = vertical(p, targetHeight);
+            p = vertical(p, targetHeight, deadline);
         }
         return p;
     }
 
-    private static Planes halve(Planes in, boolean halveX, boolean halveY) {
+    private static Planes halve(Planes in, boolean halveX, boolean halveY, Deadline deadline) {
         int w = halveX ? in.width / 2 : in.width;
         int h = halveY ? in.height / 2 : in.height;
         Planes out = new Planes(w, h, in.channels.length);
@@ -123,6 +126,7 @@ final class Resampler {
             float[] src = in.channels[c];
             float[] dst = out.channels[c];
             for (int y = 0; y < h; y++) {
+                deadline.checkRow(y);
                 int r0 = (y * sy) * in.width;
                 int r1 = (y * sy + sy - 1) * in.width;
                 int o = y * w;
@@ -141,13 +145,14 @@ final class Resampler {
         return out;
     }
 
-    private static Planes horizontal(Planes in, int targetWidth) {
+    private static Planes horizontal(Planes in, int targetWidth, Deadline deadline) {
         Contributions k = Contributions.of(in.width, targetWidth);
         Planes out = new Planes(targetWidth, in.height, in.channels.length);
         for (int c = 0; c < in.channels.length; c++) {
             float[] src = in.channels[c];
             float[] dst = out.channels[c];
             for (int y = 0; y < in.height; y++) {
+                deadline.checkRow(y);
                 int row = y * in.width;
                 int o = y * targetWidth;
                 for (int x = 0; x < targetWidth; x++) {
@@ -164,7 +169,7 @@ final class Resampler {
         return out;
     }
 
-    private static Planes vertical(Planes in, int targetHeight) {
+    private static Planes vertical(Planes in, int targetHeight, Deadline deadline) {
         Contributions k = Contributions.of(in.height, targetHeight);
         int w = in.width;
         Planes out = new Planes(w, targetHeight, in.channels.length);
@@ -172,6 +177,7 @@ final class Resampler {
             float[] src = in.channels[c];
             float[] dst = out.channels[c];
             for (int y = 0; y < targetHeight; y++) {
+                deadline.checkRow(y);
                 int o = y * w;
                 int[] idx = k.indices[y];
                 float[] wt = k.weights[y];

@@ -18,13 +18,18 @@ public final class Resize implements ImageOperation {
 
     @Override
     public BufferedImage apply(BufferedImage image) {
+        return apply(image, Deadline.NONE);
+    }
+
+    @Override
+    public BufferedImage apply(BufferedImage image, Deadline deadline) {
         if (image.getWidth() == width && image.getHeight() == height) {
             return image;
         }
         if (Pixels.hasAlpha(image)) {
-            return Resampler.resize(Planes.of(image), width, height).toImage();
+            return Resampler.resize(Planes.of(image), width, height, deadline).toImage();
         }
-        return Resampler.resizeOpaque(Pixels.data(image), image.getWidth(), image.getHeight(), width, height)
-                .toImage();
+        return Resampler.resizeOpaque(Pixels.data(image), image.getWidth(), image.getHeight(), width, height,
+                deadline).toImage();
     }
 }

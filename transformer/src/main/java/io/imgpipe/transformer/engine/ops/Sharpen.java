@@ -21,8 +21,15 @@ public final class Sharpen implements ImageOperation {
 
     @Override
     public BufferedImage apply(BufferedImage image) {
+        return apply(image, Deadline.NONE);
+    }
+
+    @Override
+    public BufferedImage apply(BufferedImage image, Deadline deadline) {
         Planes original = Planes.of(image);
-        Planes blurred = GaussianBlur.blur(original, SIGMA);
+        Planes blurred = Planes.of(image);
+        GaussianBlur.blurInPlace(blurred, SIGMA, deadline);
+        deadline.check();
         int colours = 3; // alpha is left as it was
         for (int c = 0; c < colours; c++) {
             float[] o = original.channels[c];

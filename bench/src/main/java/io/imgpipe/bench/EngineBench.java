@@ -1,4 +1,4 @@
-package io.imgpipe.transformer.bench;
+package io.imgpipe.bench;
 
 import com.twelvemonkeys.imageio.metadata.Directory;
 import com.twelvemonkeys.imageio.metadata.Entry;
@@ -45,21 +45,33 @@ import java.util.stream.Stream;
  * other load on a shared machine from favouring whoever ran while it was quiet. Quality is the SSIM of each
  * thumbnail's luma against a Lanczos-3 reference of the same size made from the full decode.
  *
+ * <p>Small JPEGs (at most 0.1 MP, so fit 800 does not resize: decode, re-encode at q85, where fixed costs per
+ * image dominate) are compared with libvips called in-process ({@code src/main/c/vipsbench.c}, workload
+ * {@code thumb800down}) on the same files and threads. They are made at run time from the corpus's JPEGs (shrunk to
+ * fit 400 × 250, q90, into a temporary directory; JPEGs already that small are taken as they are).
+ *
  * <p>System properties: {@code bench.threads} (default: all cores), {@code bench.rounds} (3),
- * {@code bench.seconds} (minimum seconds per measurement, 4), {@code bench.vips} (path of vipsthumbnail).
+ * {@code bench.seconds} (minimum seconds per measurement, 4), {@code bench.vips} (path of vipsthumbnail),
+ * {@code bench.vipsbench} (path of the built vipsbench harness), {@code bench.only} ({@code small}: only the small
+ * JPEG comparison).
  */
 public final class EngineBench {
 
     private static final String THUMBNAIL = "width=800&height=800&fit=inside&format=jpeg&quality=85";
     private static final String GRAY = "width=1600&height=1600&fit=inside&grayscale=true&format=jpeg&quality=85";
     private static final String PNG = "format=png";
+    private static final long SMALL_PIXELS = 100_000;
+    /** vipsbench runs its file list once per thread per round: repeated, a round of small files lasts seconds. */
+    private static final int SMALL_REPEATS = 40;
 
     private final int threads = Integer.getInteger("bench.threads", Runtime.getRuntime().availableProcessors());
     private final int rounds = Integer.getInteger("bench.rounds", 3);
     private final double minSeconds = Double.parseDouble(System.getProperty("bench.seconds", "4"));
     private final String vips = System.getProperty("bench.vips", "");
-    private final ImageEngine engine = new ImageEngine(EngineLimits.defaults());
-    private final ImageEngine imageIoEngine = new ImageEngine(EngineLimits.defaults(), false);
+    private final String vipsbench = System.getProperty("bench.vipsbench", "");
+    private final boolean onlySmall = "small".equals(System.getProperty("bench.only", ""));
+    private final ImageEngine engine = new ImageEngine(EngineLimits.forFiles());
+    private final ImageEngine imageIoEngine = new ImageEngine(EngineLimits.forFiles(), false);
     private final OptionsParser parser = OptionsParser.withPresets(null);
     private final Map<String, BufferedImage> fullDecodes = new HashMap<>();
 
@@ -83,8 +95,8 @@ public final class EngineBench {
     }
 
     private void run(Path corpus) throws Exception {
-        List<Photo> jpegs = load(corpus, ImageFormat.JPEG).stream().filter(p -> Math.max(p.width, p.height) > 800)
-                .toList();
+        List<Photo> all = load(corpus, ImageFormat.JPEG);
+        List<Photo> jpegs = all.stream().filter(p -> Math.max(p.width, p.height) > 800).toList();
         List<Photo> pngs = load(corpus, ImageFormat.PNG);
         List<Photo> baseline = jpegs.stream().filter(p -> !p.progressive).toList();
         List<Photo> progressive = jpegs.stream().filter(Photo::progressive).toList();
@@ -93,6 +105,11 @@ public final class EngineBench {
                 pngs.size(), threads, rounds, System.getProperty("java.version"),
                 engine.decodesJpegNatively() ? "libjpeg-turbo found" : "no libjpeg-turbo (ImageIO decoding)",
                 vips.isEmpty() ? "no vipsthumbnail" : vipsVersion());
+
+        smallJpegs(all);
+        if (onlySmall) {
+            return;
+        }
 
         System.out.println("### Fit inside 800x800, JPEG q85");
         System.out.println();
@@ -170,6 +187,87 @@ public final class EngineBench {
             }
         }
         Files.delete(vipsOut);
+    }
+
+    /** The engine against libvips in-process on JPEGs of at most 0.1 MP, which fit 800 leaves at their size. */
+    private void smallJpegs(List<Photo> corpusJpegs) throws Exception {
+        Path dir = Files.createTempDirectory("bench-small");
+        TransformOptions shrink = parser.parse("width=400&height=250&fit=inside&format=jpeg&quality=90");
+        for (Photo p : corpusJpegs) {
+            byte[] small = (long) p.width * p.height <= SMALL_PIXELS ? p.bytes : engine.transform(p.bytes, shrink).bytes();
+            Files.write(dir.resolve(stem(p) + "-small.jpg"), small);
+        }
+        List<Photo> photos = load(dir, ImageFormat.JPEG);
+        System.out.printf(Locale.ROOT, "### Small JPEGs (%d files of at most 0.1 MP: fit inside 800x800 leaves them as"
+                + " they are), JPEG q85%n%n", photos.size());
+        System.out.println("| contender | images/s | engine ÷ contender |");
+        System.out.println("| --- | ---: | ---: |");
+        Map<String, Thumbnailer> inProcess = new LinkedHashMap<>();
+        inProcess.put("imgpipe engine", options(THUMBNAIL));
+        if (engine.decodesJpegNatively()) {
+            TransformOptions o = parser.parse(THUMBNAIL);
+            inProcess.put("imgpipe engine, ImageIO decoding (no libjpeg-turbo)", in -> imageIoEngine.transform(in, o)
+                    .bytes());
+        }
+        // a pass over small files takes milliseconds: one pass (measure's warm-up) leaves the JIT cold
+        for (Thumbnailer t : inProcess.values()) {
+            long start = System.nanoTime();
+            do {
+                pass(photos, t);
+            } while ((System.nanoTime() - start) / 1e9 < minSeconds);
+        }
+        Map<String, Double> rates = measure(photos, inProcess, Map.of());
+        if (!vipsbench.isEmpty()) {
+            rates.put("libvips in-process (vipsbench thumb800down)", vipsInProcess(photos));
+        }
+        printRates(rates);
+        System.out.println();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /**
+     * Images/s of the vipsbench harness on the same files and threads, each of its rounds long enough to measure
+     * (the file list repeated), best round of {@link #rounds} after one warm-up, as the engine's best round.
+     */
+    private double vipsInProcess(List<Photo> photos) throws Exception {
+        Path out = Files.createTempDirectory("bench-vipsbench");
+        try {
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < SMALL_REPEATS; i++) {
+                photos.forEach(p -> files.add(p.path.toString()));
+            }
+            double best = 0;
+            for (int round = 0; round < rounds; round++) {
+                List<String> cmd = new ArrayList<>(List.of(vipsbench, "thumb800down", Integer.toString(threads), "1",
+                        "1", out.toString()));
+                cmd.addAll(files);
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().put("VIPS_CONCURRENCY", "1");
+                Process p = pb.start();
+                String output = new String(p.getInputStream().readAllBytes());
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("vipsbench failed: " + output);
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(" img_per_s=([0-9.]+)").matcher(output);
+                if (!m.find()) {
+                    throw new IllegalStateException("no result from vipsbench: " + output);
+                }
+                best = Math.max(best, Double.parseDouble(m.group(1)));
+            }
+            return best;
+        } finally {
+            try (Stream<Path> files = Files.list(out)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(out);
+        }
     }
 
     private void printRates(Map<String, Double> rates) {

@@ -1,4 +1,4 @@
-package io.imgpipe.transformer.bench;
+package io.imgpipe.bench;
 
 import java.awt.image.BufferedImage;
 
