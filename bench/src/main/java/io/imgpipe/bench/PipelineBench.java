@@ -46,6 +46,10 @@ public final class PipelineBench {
     private final ExecutorService callbacks;
     private final HttpClient client;
     private final long started = System.nanoTime();
+    /** The {@code Prefer: wait} run near saturation, for its ratio to the ceiling. */
+    private Throughput loadedWait;
+    /** The embedded database's directory, fresh for each run and deleted after it. */
+    private Path dataDir;
 
     private PipelineBench(BenchSettings settings, String command) {
         this.settings = settings;
@@ -77,7 +81,7 @@ public final class PipelineBench {
     private int run() throws Exception {
         if (!Files.isRegularFile(settings.transformerJar())) {
             throw new IllegalArgumentException("transformer jar " + settings.transformerJar() + " not found (build it:"
-                    + " ./mvnw -B -q -o install -DskipTests -pl bench -am)");
+                    + " ./mvnw -B -q -o package -DskipTests -pl bench -am)");
         }
         int cores = settings.cores();
         List<Image> images = settings.smoke()
@@ -114,6 +118,8 @@ public final class PipelineBench {
             }
         }
 
+        report.add("Peak resident memory of this JVM (pipeline, load generator and bare-engine runs)",
+                Report.peakResidentMiB() + " MiB", "VmHWM; target ≤ 1536 MiB for the one JVM with the defaults");
         report.header(String.format(Locale.ROOT, "load at end %s; run took %.0f s", Report.load(),
                 (System.nanoTime() - started) / 1e9));
         report.print(System.out);
@@ -140,6 +146,7 @@ public final class PipelineBench {
         int loaded = 2 * cores;
         List<Image> smallOnly = List.of(small);
         Files.createDirectories(settings.out());
+        dataDir = Files.createTempDirectory(settings.out(), "pipeline-bench-data-");
         try (Pipeline pipeline = Pipeline.start(pipelineSettings(database));
              BrokerProbe probe = new BrokerProbe(pipeline.settings().get(Env.AMQP_URI));
              TransformerProcesses processes = new TransformerProcesses(settings.transformerJar(),
@@ -178,8 +185,14 @@ public final class PipelineBench {
                 report.add("Engine ceiling again, after the pipeline runs", after.rate() + " images/s", after.counts());
                 double ceilingRate = (ceiling.perSecond() + after.perSecond()) / 2;
                 double ratio = ceilingRate > 0 ? endToEnd.perSecond() / ceilingRate : 0;
+                double target = settings.external() ? 0.85 : 0.8;
                 report.add("Pipeline / engine ceiling (mean of before and after)",
-                        String.format(Locale.ROOT, "%.2f", ratio), "target ≥ 0.8: " + (ratio >= 0.8 ? "met" : "MISSED"));
+                        String.format(Locale.ROOT, "%.2f", ratio), "target ≥ " + target + ": "
+                                + (ratio >= target ? "met" : "MISSED"));
+                double waitRatio = ceilingRate > 0 ? loadedWait.perSecond() / ceilingRate : 0;
+                report.add("Pipeline with `Prefer: wait` / engine ceiling", String.format(Locale.ROOT, "%.2f", waitRatio),
+                        "clients as curl: `Expect: 100-continue` over 1 MiB; target ≥ " + target + ": "
+                                + (waitRatio >= target ? "met" : "MISSED"));
             }
             awaitConsumers(probe, c -> c <= others, "the in-process transformer to stop");
             phase("in-process transformer stopped");
@@ -224,6 +237,16 @@ public final class PipelineBench {
                     cores + " cores shared with the gateway, broker, database and load generator");
             processes.close();
             Runtime.getRuntime().removeShutdownHook(stop);
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -277,7 +300,7 @@ public final class PipelineBench {
                 endToEnd.latencies().summary(), "same run as the line above");
         report.add("Near saturation: means of the services' own timers", "see detail", StageTimers.means(before, after));
         drain(probe);
-        Throughput loadedWait = load.run(HttpLoad.Mode.WAIT, loaded, images, b.loadedWindow(), b.loadedMax());
+        loadedWait = load.run(HttpLoad.Mode.WAIT, loaded, images, b.loadedWindow(), b.loadedMax());
         expect("near saturation, wait mode", loadedWait);
         report.add("Near saturation, `Prefer: wait=60` (concurrency " + loaded + ", corpus)",
                 loadedWait.latencies().summary(), loadedWait.counts() + ", " + loadedWait.rate() + " images/s");
@@ -308,7 +331,10 @@ public final class PipelineBench {
         env.put("IMGPIPE_HTTP_PORT", "0");
         env.put("IMGPIPE_TRANSFORMER_THREADS", Integer.toString(settings.cores()));
         env.put("IMGPIPE_SERVICES", "save2db,logger"); // the transformers are started by the phases
-        if (database != null) {
+        if (database == null) {
+            // The quick-start default: a data directory, so the broker keeps its messages durably (in PostgreSQL).
+            env.put("IMGPIPE_DATA_DIR", dataDir.resolve("postgres").toString());
+        } else {
             env.put(Env.AMQP_URI, settings.amqpUri());
             env.put(Env.JDBC_URL, database.jdbcUrl());
             env.put(Env.DB_USER, settings.dbUser());

@@ -11,8 +11,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The one-JVM mode keeps what it accepted: with a data directory the embedded broker stores messages in Derby and
- * the embedded PostgreSQL keeps its files, so an upload accepted while no worker ran is finished after a restart.
+ * The one-JVM mode keeps what it accepted: with a data directory the embedded broker stores messages in the
+ * embedded PostgreSQL, which keeps its files, so an upload accepted while no worker ran is finished after a restart.
  * Always embedded: this is about the launcher's own infrastructure.
  */
 class OneJvmDurabilityIT {
