@@ -178,6 +178,7 @@ public final class PipelineBench {
                 awaitConsumers(probe, c -> c >= others + 1, "the in-process transformer");
                 StageTimers timers = new StageTimers(client, pipeline.baseUrl(), transformerMetrics::scrape);
                 Throughput endToEnd = inProcess(load, timers, probe, images, smallOnly, single);
+                double bulk = bulkUpload(pipeline, images);
                 // The machine may be shared and its load drift: measure the ceiling again right after the pipeline
                 // and compare with the mean of both.
                 Throughput after = engine.throughput(images, cores, b.engineWindow(), b.engineMax());
@@ -189,6 +190,10 @@ public final class PipelineBench {
                 report.add("Pipeline / engine ceiling (mean of before and after)",
                         String.format(Locale.ROOT, "%.2f", ratio), "target ≥ " + target + ": "
                                 + (ratio >= target ? "met" : "MISSED"));
+                double bulkRatio = ceilingRate > 0 ? bulk / ceilingRate : 0;
+                report.add("`bin/bulk-upload` of a folder / engine ceiling", String.format(Locale.ROOT, "%.2f", bulkRatio),
+                        String.format(Locale.ROOT, "%.2f images/s, first upload to last result stored; target ≥ %s: %s",
+                                bulk, target, bulkRatio >= target ? "met" : "MISSED"));
                 double waitRatio = ceilingRate > 0 ? loadedWait.perSecond() / ceilingRate : 0;
                 report.add("Pipeline with `Prefer: wait` / engine ceiling", String.format(Locale.ROOT, "%.2f", waitRatio),
                         "clients as curl: `Expect: 100-continue` over 1 MiB; target ≥ " + target + ": "
@@ -307,6 +312,64 @@ public final class PipelineBench {
         drain(probe);
         phase("saturation measured");
         return endToEnd;
+    }
+
+    /**
+     * {@code bin/bulk-upload --parallel=4} of a folder holding the corpus (each photo several times under other
+     * names), timed from its start until every upload has a stored result or failure.
+     *
+     * @return images per second, or 0 when it did not finish
+     */
+    private double bulkUpload(Pipeline pipeline, List<Image> images) throws Exception {
+        Path dir = Files.createTempDirectory(settings.out(), "bulk-upload-");
+        try {
+            Files.createDirectories(dir.resolve("photos"));
+            int copies = settings.smoke() ? 2 : Math.max(1, 48 / images.size());
+            for (int c = 0; c < copies; c++) {
+                for (Image image : images) {
+                    Files.write(dir.resolve("photos").resolve(c + "-" + image.name()), image.bytes());
+                }
+            }
+            int n = copies * images.size();
+            Map<String, String> db = pipeline.settings();
+            try (var sql = java.sql.DriverManager.getConnection(db.get(Env.JDBC_URL), db.getOrDefault(Env.DB_USER,
+                    "postgres"), db.getOrDefault(Env.DB_PASSWORD, ""))) {
+                long before = finished(sql);
+                long t0 = System.nanoTime();
+                Process bulk = new ProcessBuilder(settings.repo().resolve("bin/bulk-upload").toString(),
+                        "--url=" + pipeline.baseUrl().toString().replaceAll("/$", ""), "--parallel=4",
+                        "--manifest=" + dir.resolve("manifest.tsv"), "--width=800", "--height=800", "--fit=inside",
+                        "--format=jpeg", "--quality=85", dir.resolve("photos").toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("bulk-upload.log").toFile()).start();
+                if (!bulk.waitFor(300, TimeUnit.SECONDS) || bulk.exitValue() != 0) {
+                    bulk.destroyForcibly();
+                    problems.add("bin/bulk-upload failed; see " + dir.resolve("bulk-upload.log"));
+                    return 0;
+                }
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                while (finished(sql) < before + n) {
+                    if (System.nanoTime() > until) {
+                        problems.add("bin/bulk-upload: not every upload finished within 300 s");
+                        return 0;
+                    }
+                    Thread.sleep(50);
+                }
+                double rate = n / ((System.nanoTime() - t0) / 1e9);
+                phase(String.format(Locale.ROOT, "bin/bulk-upload: %d images, %.2f/s", n, rate));
+                return rate;
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Uploads with a stored result or failure. */
+    private static long finished(java.sql.Connection sql) throws java.sql.SQLException {
+        try (var rs = sql.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM results) + (SELECT count(*) FROM failures)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /**
