@@ -30,10 +30,11 @@ grep -q READY "$log" || { echo "$label: did not start, see $log"; exit 1; }
 url="http://127.0.0.1:$port/image?width=800&height=800&fit=inside&format=jpeg&quality=85"
 one() { curl -s -o /dev/null --max-time 90 -w '%{http_code}\n' -H 'Prefer: wait=60' -H 'Content-Type: image/jpeg' --data-binary "@$c/$1" "$url"; }
 export -f one; export c url
-pgdir=$data
-[ "$data" = none ] && pgdir=$(grep -o 'PG-[0-9a-f]*' "$log" | head -1 | sed 's|^|/tmp/embedded-pg/|')
+pgport=$(grep -o 'embedded PostgreSQL at jdbc:postgresql://localhost:[0-9]*' "$log" | head -1 | sed 's/.*://')
+pm=$(pgrep -f "postgres.*-p $pgport" | head -1)
+[ -n "$pm" ] || echo "[probe] postmaster of port $pgport not found: PostgreSQL CPU will read 0" >&2
 pgcpu() { # postmaster (its own and its reaped children's) + its live children, clock ticks
-  local pm; pm=$(head -1 "$pgdir/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  [ -n "$pm" ] || { echo 0; return; }
   { awk '{print $14+$15+$16+$17}' "/proc/$pm/stat"; for k in $(pgrep -P "$pm"); do awk '{print $14+$15}' "/proc/$k/stat" 2>/dev/null; done; } \
     | awk '{s+=$1} END {print s+0}'
 }
