@@ -37,9 +37,10 @@ bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
 launcher_jar=launcher/target/imgpipe.jar
 transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
 if $build || [ -z "$bench_jar" ] || [ ! -f "$launcher_jar" ] || [ -z "$transformer_jar" ]; then
-  echo "[bench] building: ./mvnw -B -q -o install -DskipTests -pl bench -am" >&2
-  ./mvnw -B -q -o install -DskipTests -pl bench -am \
-    || ./mvnw -B -q install -DskipTests -pl bench -am
+  # package, not install: the reactor resolves the modules, nothing goes into the shared ~/.m2
+  echo "[bench] building: ./mvnw -B -q -o package -DskipTests -pl bench -am" >&2
+  ./mvnw -B -q -o package -DskipTests -pl bench -am \
+    || ./mvnw -B -q package -DskipTests -pl bench -am
   bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
   transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
 fi

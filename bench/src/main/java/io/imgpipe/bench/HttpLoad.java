@@ -30,6 +30,8 @@ final class HttpLoad {
     }
 
     static final int WAIT_SECONDS = 60;
+    /** curl sends {@code Expect: 100-continue} for bodies over 1 MiB; so do these clients. */
+    static final int EXPECT_CONTINUE_OVER = 1024 * 1024;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(WAIT_SECONDS + 15);
 
     private final HttpClient client;
@@ -99,6 +101,7 @@ final class HttpLoad {
         HttpRequest.Builder post = HttpRequest.newBuilder(base.resolve("/image?" + query))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "image/jpeg")
+                .expectContinue(image.bytes().length > EXPECT_CONTINUE_OVER)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image.bytes()));
         return switch (mode) {
             case WAIT -> client.sendAsync(post.header("Prefer", "wait=" + WAIT_SECONDS).build(),

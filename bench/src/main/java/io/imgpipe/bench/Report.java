@@ -34,6 +34,20 @@ final class Report {
         System.out.println("[bench] note: " + line);
     }
 
+    /** This JVM's peak resident set (VmHWM of {@code /proc/self/status}) in MiB, or -1 where there is none. */
+    static long peakResidentMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** The 1, 5 and 15 minute load averages, from {@code /proc/loadavg}. */
     static String load() {
         try {

@@ -21,7 +21,7 @@ final class TransformerProcesses implements AutoCloseable {
 
     TransformerProcesses(Path jar, String amqpUri, Path logDir) {
         if (!jar.toFile().isFile()) {
-            throw new IllegalArgumentException("transformer jar " + jar + " not found (build it: ./mvnw -B -q -o install"
+            throw new IllegalArgumentException("transformer jar " + jar + " not found (build it: ./mvnw -B -q -o package"
                     + " -DskipTests -pl bench -am)");
         }
         this.launch = Launch.jar(jar);

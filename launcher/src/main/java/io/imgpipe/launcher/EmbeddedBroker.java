@@ -12,9 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Apache Qpid Broker-J inside this JVM: a real AMQP 0-9-1 broker on a free loopback port. With a data directory its
- * messages live in an embedded Derby store and survive a crash or restart of the JVM (the one-JVM default);
- * without one they live in memory (tests).
+ * Apache Qpid Broker-J inside this JVM: a real AMQP 0-9-1 broker on a free loopback port. Its messages live in
+ * PostgreSQL tables (the one-JVM default: they survive a crash or restart of the JVM) or in memory (tests).
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -27,12 +26,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.work = work;
     }
 
-    /** @param dataDir where persistent messages are kept, or empty for an in-memory broker */
-    public static EmbeddedBroker start(java.util.Optional<Path> dataDir) throws Exception {
+    /** Where the embedded broker keeps its messages. */
+    public sealed interface Store {
+
+        /** In memory: lost with the JVM (tests, and the floor the store's cost is measured against). */
+        record Memory() implements Store {
+        }
+
+        /**
+         * Qpid's JDBC store: tables {@code qpid_*} in a PostgreSQL database, the one-JVM default's own embedded one.
+         * Measured cheapest of the durable stores tried (docs/benchmarks.md); it is as durable as that database.
+         */
+        record Jdbc(String url, String user, String password) implements Store {
+        }
+    }
+
+    public static EmbeddedBroker start(Store store) throws Exception {
         int port = freePort();
         Path work = Files.createTempDirectory("imgpipe-qpid");
         EmbeddedBroker broker = new EmbeddedBroker(port, work);
-        URL config = configuration(work, dataDir);
+        URL config = configuration(work, store);
         Map<String, Object> attributes = new HashMap<>();
         attributes.put(SystemConfig.TYPE, "Memory");
         attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toExternalForm());
@@ -45,26 +58,45 @@ public final class EmbeddedBroker implements AutoCloseable {
         return broker;
     }
 
-    private static URL configuration(Path work, java.util.Optional<Path> dataDir) throws IOException {
+    private static URL configuration(Path work, Store store) throws IOException {
         String template;
         try (var in = EmbeddedBroker.class.getClassLoader().getResourceAsStream("qpid-embedded.json")) {
             template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        String json;
-        if (dataDir.isPresent()) {
-            Path store = dataDir.get().toAbsolutePath();
-            Files.createDirectories(store);
-            String path = store.toString().replace("\\", "/");
-            json = template.replace("@STORE_TYPE@", "DERBY")
-                    .replace("@NODE_STORE_PATH@", "\"storePath\": \"" + path + "/node\",")
-                    .replace("@HOST_STORE_PATH@", ", \\\"storePath\\\": \\\"" + path + "/messages\\\"");
+        String node;
+        String host;
+        if (store instanceof Store.Jdbc jdbc) {
+            node = "\"type\": \"JDBC\", \"connectionUrl\": " + quote(jdbc.url()) + ", \"username\": "
+                    + quote(jdbc.user()) + ", \"password\": " + quote(jdbc.password())
+                    + ", \"connectionPoolType\": \"" + PooledConnectionProviderFactory.TYPE + "\"";
+            host = "{\"type\": \"ProvidedStore\"}";
         } else {
-            json = template.replace("@STORE_TYPE@", "Memory").replace("@NODE_STORE_PATH@", "")
-                    .replace("@HOST_STORE_PATH@", "");
+            node = "\"type\": \"Memory\"";
+            host = "{\"type\": \"Memory\"}";
         }
+        String json = template.replace("@NODE_ATTRIBUTES@", node).replace("@HOST_CONFIGURATION@", quote(host));
         Path file = work.resolve("initial-config.json");
         Files.writeString(file, json);
         return file.toUri().toURL();
+    }
+
+    /**
+     * Whether the store already holds what a previous run left (its tables exist): when it does not, the broker
+     * starts empty and jobs accepted before may have no message left (see {@link PendingRedrive}).
+     */
+    static boolean holdsPreviousRun(Store store) throws java.sql.SQLException {
+        if (!(store instanceof Store.Jdbc jdbc)) {
+            return false;
+        }
+        try (var db = java.sql.DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+             var rs = db.createStatement().executeQuery("SELECT to_regclass('qpid_queue_entries') IS NOT NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** A JSON string literal. */
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     public String amqpUri() {

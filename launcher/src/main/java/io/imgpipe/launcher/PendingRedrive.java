@@ -20,9 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded broker keeps messages in memory, so a one-JVM pipeline that stops (or is killed) loses the jobs still
- * queued. Their originals are already in PostgreSQL: on start, every original without a result or a failure is
- * submitted again. Transformers and save2db are idempotent, so an image that was in fact finished changes nothing.
+ * Re-publishes accepted jobs that the embedded broker no longer holds. The one-JVM default keeps the broker's
+ * messages in PostgreSQL, so a restart normally finds its jobs still queued and this does not run (re-publishing them
+ * would do each twice). It runs when the embedded broker starts without a previous run's messages — the first start
+ * on a data directory written by a version that kept them elsewhere (memory, then Derby), a store that was deleted,
+ * or an in-memory broker on a database that outlives it — and submits every original without a result or a failure
+ * again. Transformers and save2db are idempotent, so an image that was in fact finished changes nothing.
  */
 final class PendingRedrive {
 

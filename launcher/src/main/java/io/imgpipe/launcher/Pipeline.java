@@ -62,17 +62,7 @@ public final class Pipeline implements AutoCloseable {
     private void startAll(Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(settings);
         Env given = new Env(settings);
-        String broker;
-        if (given.isSet(Env.AMQP_URI)) {
-            broker = "external AMQP broker " + AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
-        } else {
-            Optional<Path> brokerDir = Optional.ofNullable(given.string("IMGPIPE_DATA_DIR", null))
-                    .map(d -> Path.of(d).toAbsolutePath().resolveSibling("qpid"));
-            EmbeddedBroker embedded = own(EmbeddedBroker.start(brokerDir));
-            env.put(Env.AMQP_URI, embedded.amqpUri());
-            broker = "embedded Qpid Broker-J at " + embedded.amqpUri().replace("guest:guest@", "")
-                    + brokerDir.map(d -> " (messages kept in " + d + ")").orElse(" (messages in memory)");
-        }
+        boolean redrive = false;
         String database;
         if (given.isSet(Env.JDBC_URL)) {
             database = "external PostgreSQL " + given.string(Env.JDBC_URL, "");
@@ -83,6 +73,21 @@ public final class Pipeline implements AutoCloseable {
             env.put(Env.DB_USER, "postgres");
             env.put(Env.DB_PASSWORD, "");
             database = "embedded PostgreSQL at " + embedded.jdbcUrl();
+        }
+        String broker;
+        if (given.isSet(Env.AMQP_URI)) {
+            broker = "external AMQP broker " + AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
+        } else {
+            // With a data directory the broker keeps its messages in the pipeline's PostgreSQL, beside the images.
+            EmbeddedBroker.Store store = given.isSet("IMGPIPE_DATA_DIR")
+                    ? new EmbeddedBroker.Store.Jdbc(env.get(Env.JDBC_URL), new Env(env).string(Env.DB_USER, "postgres"),
+                    new Env(env).string(Env.DB_PASSWORD, ""))
+                    : new EmbeddedBroker.Store.Memory();
+            redrive = !EmbeddedBroker.holdsPreviousRun(store);
+            EmbeddedBroker embedded = own(EmbeddedBroker.start(store));
+            env.put(Env.AMQP_URI, embedded.amqpUri());
+            broker = "embedded Qpid Broker-J at " + embedded.amqpUri().replace("guest:guest@", "")
+                    + (store instanceof EmbeddedBroker.Store.Jdbc ? " (messages kept in PostgreSQL)" : " (messages in memory)");
         }
         infrastructure = broker + " and " + database;
         this.settings = Map.copyOf(env);
@@ -99,7 +104,7 @@ public final class Pipeline implements AutoCloseable {
         if (services.contains("logger")) {
             own(ActivityLogger.start(LoggerSettings.fromEnv(workerEnv), registry));
         }
-        if (!given.isSet(Env.AMQP_URI) && services.contains("save2db")) {
+        if (redrive && services.contains("save2db")) {
             PendingRedrive.run(new Env(env));
         }
         if (services.contains("transformer")) {

@@ -88,7 +88,8 @@ public final class UploadHandler implements HttpHandler {
             throw new ApiException(503, "overloaded", "too many images are waiting (" + queueDepth.depth()
                     + " queued); retry later", 5);
         }
-        Upload upload = reader.read(exchange);
+        ImageId id = idFor(exchange);
+        Upload upload = reader.read(exchange); // answers Expect: 100-continue, so every check above comes first
         ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
             outcome("unsupported_format");
             return new ApiException(415, "unsupported_format",
@@ -96,7 +97,6 @@ public final class UploadHandler implements HttpHandler {
         });
         uploadBytes.record(upload.bytes().length);
 
-        ImageId id = idFor(exchange);
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
         Instant now = Instant.now();
         try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {

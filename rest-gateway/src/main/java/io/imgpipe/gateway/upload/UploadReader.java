@@ -6,6 +6,7 @@ import io.undertow.server.handlers.form.FormData;
 import io.undertow.server.handlers.form.FormDataParser;
 import io.undertow.server.handlers.form.FormParserFactory;
 import io.undertow.server.handlers.form.MultiPartParserDefinition;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
 
 import java.io.IOException;
@@ -26,13 +27,20 @@ public final class UploadReader {
         this.maxBytes = maxBytes;
     }
 
-    /** Must run on a blocking worker thread. */
+    /**
+     * Must run on a blocking worker thread, after every check that needs no body: a client that sent
+     * {@code Expect: 100-continue} (curl does for bodies over 1 MB, and waits a second for the answer) is told to send
+     * the body only here, so a refusal before this point costs it no upload.
+     */
     public Upload read(HttpServerExchange exchange) throws IOException {
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         boolean multipart = contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
         long declared = exchange.getRequestContentLength();
         if (declared > maxBytes + (multipart ? MULTIPART_OVERHEAD : 0)) {
             throw tooLarge();
+        }
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            HttpContinue.sendContinueResponseBlocking(exchange);
         }
         Upload upload = multipart ? readMultipart(exchange) : readRaw(exchange);
         if (upload.bytes().length == 0) {
