@@ -3,6 +3,11 @@ package io.imgpipe.gateway;
 import com.zaxxer.hikari.HikariDataSource;
 import io.imgpipe.contract.runtime.Database;
 import io.imgpipe.contract.runtime.ServiceRuntime;
+import io.imgpipe.gateway.auth.ApiKeys;
+import io.imgpipe.gateway.auth.KeyTable;
+import io.imgpipe.gateway.auth.Perimeter;
+import io.imgpipe.gateway.auth.SignedLinks;
+import io.imgpipe.gateway.delete.DeleteHandler;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
@@ -10,9 +15,11 @@ import io.imgpipe.gateway.http.StaticPage;
 import io.imgpipe.gateway.live.ActivityFeed;
 import io.imgpipe.gateway.live.CompletionWaiters;
 import io.imgpipe.gateway.live.EventStream;
+import io.imgpipe.gateway.live.OwnerIndex;
 import io.imgpipe.gateway.read.ImageHandlers;
 import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
 import io.imgpipe.gateway.upload.ReplyQueues;
 import io.imgpipe.gateway.upload.UploadAuth;
@@ -35,6 +42,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 
 /** The running gateway: wires the HTTP routes to the broker and the read-only database. */
 public final class Gateway implements AutoCloseable {
@@ -53,10 +61,21 @@ public final class Gateway implements AutoCloseable {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
         HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
         ImageQueries queries = new ImageQueries(pool);
+        Config.Security security = config.security();
+        ApiKeys keys = apiKeys(security, pool, runtime);
+        SignedLinks links = new SignedLinks(security.signingKey(), Clock.systemUTC());
         QueueDepth depth = runtime.closeOnExit(new QueueDepth(runtime.connection(), config.queueLimit()).start());
         CompletionWaiters waiters = new CompletionWaiters();
-        EventStream stream = new EventStream();
+        OwnerIndex owners = new OwnerIndex(id -> {
+            try {
+                return queries.ownership(id).map(ImageQueries.Ownership::owner).orElse(null);
+            } catch (java.sql.SQLException e) {
+                return null;
+            }
+        });
+        EventStream stream = new EventStream(keys, owners, security.streamsPerKey());
         ActivityFeed feed = runtime.closeOnExit(new ActivityFeed());
+        feed.addListener(owners::learn);
         feed.addListener(e -> {
             if (ActivityFeed.isStored(e)) {
                 waiters.finished(e.imageId());
@@ -66,9 +85,11 @@ public final class Gateway implements AutoCloseable {
         feed.start(runtime.connection());
         RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
+        ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), config.options(),
-                depth, new ReplyQueues(runtime.connection()), recent, new UploadAuth(config.uploadTokens()),
-                config.maxWaitSeconds());
+                depth, replies, recent, new UploadAuth(config.uploadTokens()),
+                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds());
+        DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);
         Gauge.builder("imgpipe.gateway.sse.connections", stream, EventStream::connections).register(registry);
         Gauge.builder("imgpipe.gateway.waiting", waiters, CompletionWaiters::size).register(registry);
@@ -83,6 +104,10 @@ public final class Gateway implements AutoCloseable {
                 .get("/image/{id}/original", reads.original())
                 .get("/image/{id}/meta", reads.meta())
                 .get("/image/{id}/events", reads.events())
+                .delete("/image/{id}", delete)
+                .post("/image/{id}/links", reads.createLink(links))
+                .get("/s/{id}", reads.signed(links, false))
+                .get("/s/{id}/original", reads.signed(links, true))
                 .get("/images", reads.list())
                 .get("/presets", ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())))
                 .get("/openapi.yaml", ex -> {
@@ -109,13 +134,17 @@ public final class Gateway implements AutoCloseable {
                             + ex.getRequestPath());
                 });
         HttpHandler api = new BlockingHandler(new ErrorMapper(routes));
-        HttpHandler root = Handlers.path(api).addExactPath("/events", stream.handler());
+        HttpHandler root = new ErrorMapper(new Perimeter(keys,
+                Handlers.path(api).addExactPath("/events", stream.handler())));
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                // A client that dribbles its headers or pauses in its body is cut off, not waited for.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, security.headerTimeoutMillis())
+                .setSocketOption(org.xnio.Options.READ_TIMEOUT, security.readTimeoutMillis())
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)
                 .setServerOption(UndertowOptions.MULTIPART_MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)
@@ -123,8 +152,22 @@ public final class Gateway implements AutoCloseable {
                 .build();
         server.start();
         Gateway gateway = new Gateway(server, runtime);
-        LOG.info("event=gateway_started port={} url=http://localhost:{}/", gateway.port(), gateway.port());
+        LOG.info("event=gateway_started port={} url=http://localhost:{}/ auth={} signed_links={}", gateway.port(),
+                gateway.port(), keys.enabled() ? "keys" : "open", links.enabled() ? "on" : "off");
+        if (!keys.enabled()) {
+            LOG.warn("event=auth_open message=\"no API keys: every image can be listed, read and deleted by anyone who "
+                    + "reaches this port; set IMGPIPE_API_KEYS (docs/security.md)\"");
+        }
         return gateway;
+    }
+
+    /** Keys from the environment, plus the keys table when keys are on (re-read in the background). */
+    private static ApiKeys apiKeys(Config.Security security, HikariDataSource pool, ServiceRuntime runtime) {
+        if (!security.keysOn()) {
+            return ApiKeys.off();
+        }
+        KeyTable table = runtime.closeOnExit(new KeyTable(pool, security.keysRefreshSeconds()));
+        return new ApiKeys(true, security.apiKeys(), table::keys);
     }
 
     public int port() {

@@ -3,6 +3,7 @@ package io.imgpipe.save2db;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.Headers;
 import io.imgpipe.contract.ImageId;
+import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.amqp.MessageConsumer;
@@ -43,12 +44,16 @@ final class StoreConsumer extends MessageConsumer {
         boolean fresh;
         Map<String, Object> detail;
         String key = m.routingKey();
+        if (key.equals(Topology.DELETE_KEY)) {
+            delete(m);
+            return;
+        }
         if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
             String format = m.string(Headers.FORMAT).orElse("unknown");
             fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
                     m.string(Headers.FILENAME).orElse(null), m.string(Headers.OPTIONS).orElse(""), m.traceparent(),
-                    m.createdAt()));
+                    m.createdAt(), m.string(Headers.OWNER).orElse(null)));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
         } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
             kind = "result";
@@ -76,6 +81,27 @@ final class StoreConsumer extends MessageConsumer {
                 io.imgpipe.contract.Traceparent.traceId(m.traceparent()), !fresh);
         // Announce even a duplicate: the first announcement may have been lost with a crash.
         runtime.activity(ActivityEvent.now(id, SERVICE, "stored", m.traceparent(), detail)).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Forgets the image, then announces {@code save2db.deleted} (the logger forgets its events on it) and answers the
+     * gateway that waits, in that order, so that its 204 follows the commit.
+     */
+    private void delete(InboundMessage m) throws Exception {
+        ImageId id = m.imageId();
+        ImageArchive.Deleted outcome = archive.delete(id.value(), m.string(Headers.OWNER).orElse(null));
+        Counter.builder("imgpipe.save2db.deletes").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .register(runtime.registry()).increment();
+        log.info("event=deleted image_id={} outcome={}", id, outcome);
+        if (outcome != ImageArchive.Deleted.NOT_OWNER) {
+            runtime.activity(ActivityEvent.now(id, SERVICE, "deleted", m.traceparent(),
+                    Map.of("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)))).get(30, TimeUnit.SECONDS);
+        }
+        String replyTo = m.properties().getReplyTo();
+        if (replyTo != null && !replyTo.isBlank()) {
+            runtime.publisher().publish(ImageMessages.replyTo(replyTo, ImageMessages.deleted(id, m.traceparent(),
+                    outcome.name().toLowerCase(java.util.Locale.ROOT))), false).get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static Instant finishedAt(InboundMessage m) {
