@@ -41,4 +41,34 @@ class ConfigTest {
         assertThat(c.uploadTokens()).containsExactlyInAnyOrder("ab12", "cd34");
         assertThat(c.options().presets()).containsEntry("card", "width=600&height=400&fit=cover");
     }
+
+    @Test
+    void keysAreOffByDefaultAndOnOnceApiKeysAreSet() {
+        assertThat(Config.fromEnv(new Env(Map.of())).security().keysOn()).isFalse();
+
+        Config c = Config.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS",
+                "alice:" + "ab".repeat(32) + ", ops:" + "cd".repeat(32) + ":operator")));
+
+        assertThat(c.security().keysOn()).isTrue();
+        assertThat(c.security().apiKeys()).extracting(k -> k.owner() + "/" + k.operator())
+                .containsExactly("alice/false", "ops/true");
+    }
+
+    @Test
+    void uploadTokensAndKeysTogetherFailNamingTheSupersedingSetting() {
+        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_UPLOAD_TOKENS", "ab12",
+                "IMGPIPE_AUTH", "keys")))).hasMessageContaining("IMGPIPE_API_KEYS");
+    }
+
+    @Test
+    void malformedKeysAndShortSigningKeysFailAtStart() {
+        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS", "alice"))))
+                .hasMessageContaining("IMGPIPE_API_KEYS");
+        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS", "Alice!:" + "ab".repeat(32)))))
+                .hasMessageContaining("owner");
+        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_URL_SIGNING_KEY", "short"))))
+                .hasMessageContaining("IMGPIPE_URL_SIGNING_KEY");
+        assertThatThrownBy(() -> Config.fromEnv(new Env(Map.of("IMGPIPE_AUTH", "maybe"))))
+                .hasMessageContaining("IMGPIPE_AUTH");
+    }
 }
