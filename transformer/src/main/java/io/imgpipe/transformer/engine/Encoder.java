@@ -46,8 +46,7 @@ final class Encoder {
             writer.setOutput(out);
             writer.write(null, new IIOImage(layoutFor(image, format, options), null, null), param(writer, format, options));
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
-                    + e.getMessage(), e);
+            throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed", e);
         } finally {
             writer.dispose();
         }

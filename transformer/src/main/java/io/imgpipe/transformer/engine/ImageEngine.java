@@ -77,7 +77,7 @@ public final class ImageEngine {
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
         } catch (RuntimeException e) {
-            throw new ImageRejectedException("corrupt_image", "the image could not be transformed: " + e, e);
+            throw new ImageRejectedException("corrupt_image", "the image could not be transformed", e);
         } catch (OutOfMemoryError e) {
             // The pixel limit bounds memory; this is the last line that keeps a worker alive if the heap is smaller.
             throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);
