@@ -90,12 +90,11 @@ public final class ImageQueries {
         }
     }
 
-    /** Newest first; {@code before} is the cursor of the previous page's {@code next}. */
-    public Page list(String status, int limit, String before) throws SQLException {
-        return list(null, status, limit, before);
-    }
-
-    /** @param owner only this owner's images; null: everyone's (keys off) */
+    /**
+     * Newest first; {@code before} is the cursor of the previous page's {@code next}.
+     *
+     * @param owner only this owner's images; null: everyone's (keys off)
+     */
     public Page list(String owner, String status, int limit, String before) throws SQLException {
         String filter = switch (status) {
             case "done" -> " AND EXISTS (SELECT 1 FROM results x WHERE x.image_id = o2.image_id)";
