@@ -44,19 +44,17 @@ public record Config(Infrastructure infra, String host, int port, long maxUpload
      * @param streamsPerKey      concurrent {@code /events} streams per owner ({@code IMGPIPE_SSE_STREAMS_PER_KEY}, 4)
      * @param headerTimeoutMillis time to send the request headers ({@code IMGPIPE_HEADER_TIMEOUT_MS}, default 10000)
      * @param readTimeoutMillis  longest pause while sending a body ({@code IMGPIPE_READ_TIMEOUT_MS}, default 30000)
+     * @param adminPort          a second port with health and metrics and no key ({@code IMGPIPE_GATEWAY_ADMIN_PORT},
+     *                           default -1 = none), for a Prometheus that should not hold an operator key
      */
     public record Security(boolean keysOn, List<ApiKey> apiKeys, int keysRefreshSeconds, byte[] signingKey,
-                           int streamsPerKey, int headerTimeoutMillis, int readTimeoutMillis) {
+                           int streamsPerKey, int headerTimeoutMillis, int readTimeoutMillis, int adminPort) {
 
         public Security {
             apiKeys = List.copyOf(apiKeys);
             if (signingKey != null && signingKey.length < 16) {
                 throw new IllegalArgumentException("IMGPIPE_URL_SIGNING_KEY must be at least 16 characters");
             }
-        }
-
-        public static Security open() {
-            return new Security(false, List.of(), 5, null, 4, 10_000, 30_000);
         }
 
         static Security fromEnv(Env env, boolean uploadTokens) {
@@ -75,7 +73,8 @@ public record Config(Infrastructure infra, String host, int port, long maxUpload
                     signing == null ? null : signing.getBytes(StandardCharsets.UTF_8),
                     env.integer("IMGPIPE_SSE_STREAMS_PER_KEY", 4, 1, 10_000),
                     env.integer("IMGPIPE_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
-                    env.integer("IMGPIPE_READ_TIMEOUT_MS", 30_000, 100, 600_000));
+                    env.integer("IMGPIPE_READ_TIMEOUT_MS", 30_000, 100, 600_000),
+                    env.integer("IMGPIPE_GATEWAY_ADMIN_PORT", -1, -1, 65535));
         }
     }
 

@@ -151,6 +151,8 @@ public final class Gateway implements AutoCloseable {
                 .setHandler(root)
                 .build();
         server.start();
+        // It answers without a key: publish it only to the monitoring network (docs/security.md).
+        runtime.serveAdmin(security.adminPort(), () -> runtime.brokerConnected() && queries.reachable());
         Gateway gateway = new Gateway(server, runtime);
         LOG.info("event=gateway_started port={} url=http://localhost:{}/ auth={} signed_links={}", gateway.port(),
                 gateway.port(), keys.enabled() ? "keys" : "open", links.enabled() ? "on" : "off");

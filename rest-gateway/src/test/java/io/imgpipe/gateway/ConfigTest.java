@@ -44,7 +44,11 @@ class ConfigTest {
 
     @Test
     void keysAreOffByDefaultAndOnOnceApiKeysAreSet() {
-        assertThat(Config.fromEnv(new Env(Map.of())).security().keysOn()).isFalse();
+        Config.Security open = Config.fromEnv(new Env(Map.of())).security();
+        assertThat(open.keysOn()).isFalse();
+        assertThat(open.signingKey()).isNull();
+        assertThat(open.adminPort()).isEqualTo(-1);
+        assertThat(open.streamsPerKey()).isEqualTo(4);
 
         Config c = Config.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS",
                 "alice:" + "ab".repeat(32) + ", ops:" + "cd".repeat(32) + ":operator")));
