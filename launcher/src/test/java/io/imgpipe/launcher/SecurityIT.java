@@ -318,7 +318,9 @@ class SecurityIT {
         HttpResponse<byte[]> failed = call("GET", "image/" + id + "?wait=20", ALICE, null);
         assertThat(failed.statusCode()).isEqualTo(422);
 
-        HttpResponse<byte[]> original = call("GET", "image/" + id + "/original", ALICE, null);
+        // save2db may store the failure before the original: wait for the original
+        HttpResponse<byte[]> original = Http.eventually(Duration.ofSeconds(20),
+                () -> call("GET", "image/" + id + "/original", ALICE, null), r -> r.statusCode() == 200);
 
         assertThat(original.statusCode()).isEqualTo(200);
         assertThat(original.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/octet-stream");

@@ -10,7 +10,8 @@ import java.time.Instant;
 /**
  * Writes originals, results and failures. Every write is one insert keyed by image id that does nothing when the
  * row is already there: a redelivered or reordered message changes nothing. A deleted image leaves a tombstone, and
- * no insert brings it back.
+ * no insert brings it back: a delete and the inserts of the same image take the same transaction-scoped advisory lock,
+ * so an insert either commits before the delete (and is deleted) or starts after it (and sees the tombstone).
  */
 public final class ImageArchive {
 
@@ -33,7 +34,7 @@ public final class ImageArchive {
 
     /** @return true when this call stored it, false when it was already stored */
     public boolean store(Original o) throws SQLException {
-        return insert("""
+        return insert(o.imageId(), """
                 INSERT INTO originals (image_id, format, content_type, byte_size, bytes, filename, options, traceparent,
                                        accepted_at, owner)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
@@ -53,7 +54,7 @@ public final class ImageArchive {
     }
 
     public boolean store(Result r) throws SQLException {
-        return insert("""
+        return insert(r.imageId(), """
                 INSERT INTO results (image_id, format, content_type, byte_size, bytes, width, height, source_width,
                                      source_height, started_at, transformed_at)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
@@ -74,7 +75,7 @@ public final class ImageArchive {
     }
 
     public boolean store(Failure f) throws SQLException {
-        return insert("""
+        return insert(f.imageId(), """
                 INSERT INTO failures (image_id, reason, message, started_at, failed_at)
                 SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
                 ON CONFLICT (image_id) DO NOTHING""", ps -> {
@@ -111,9 +112,10 @@ public final class ImageArchive {
     }
 
     private static Deleted delete(Connection c, String imageId, String owner) throws SQLException {
+        lock(c, imageId);
         String stored = null;
         boolean exists = false;
-        try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM originals WHERE image_id = ? FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM originals WHERE image_id = ?")) {
             ps.setString(1, imageId);
             try (var rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -162,10 +164,27 @@ public final class ImageArchive {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private boolean insert(String sql, Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate() == 1;
+    private boolean insert(String imageId, String sql, Binder binder) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                lock(c, imageId);
+                binder.bind(ps);
+                boolean inserted = ps.executeUpdate() == 1;
+                c.commit();
+                return inserted;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Serialises the writes of one image (released at commit); other images are not held up. */
+    private static void lock(Connection c, String imageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, imageId);
+            ps.execute();
         }
     }
 }
