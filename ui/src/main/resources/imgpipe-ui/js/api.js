@@ -1,5 +1,5 @@
 // The gateway's HTTP API, same origin. Errors come back as {"error": code, "message": text}.
-import { authHeaders } from './auth.js';
+import { authHeaders, writeHeaders } from './auth.js';
 
 const ID = /^[0-9a-f]{32}$/i;
 
@@ -53,7 +53,7 @@ export function upload(file, query, onProgress) {
     xhr.open('POST', query ? `/image?${query}` : '/image');
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
-    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(writeHeaders())) xhr.setRequestHeader(name, value);
     // The gateway keeps the name for the gallery; percent-encoded because header values are Latin-1.
     if (file.name) xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));

@@ -36,6 +36,15 @@ export function authHeaders(extra = {}) {
   return memory ? { ...extra, Authorization: `Bearer ${memory}` } : extra;
 }
 
+/**
+ * The headers a write (POST, DELETE) adds besides the key: the page's CSRF token, which the gateway set as a cookie
+ * and checks against this header; a page of another site can neither read the cookie nor set the header.
+ */
+export function writeHeaders() {
+  const match = document.cookie.match(/(?:^|;\s*)imgpipe_csrf=([^;]+)/);
+  return authHeaders(match ? { 'X-CSRF-Token': match[1] } : {});
+}
+
 const probe = (headers) => fetch('/presets', { headers, cache: 'no-store' }).then((r) => r.status);
 
 /**

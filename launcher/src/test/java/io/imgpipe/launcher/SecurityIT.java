@@ -300,7 +300,12 @@ class SecurityIT {
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(Http.json(foreign).get("error").asText()).isEqualTo("cross_site");
         assertThat(fetchMetadata.statusCode()).isEqualTo(403);
-        assertThat(call("POST", "image", ALICE, jpeg, "Sec-Fetch-Site", "same-origin").statusCode()).isEqualTo(202);
+        assertThat(call("POST", "image", ALICE, jpeg, "Sec-Fetch-Site", "same-origin").statusCode())
+                .as("the page's token is missing").isEqualTo(403);
+        assertThat(call("POST", "image", ALICE, jpeg, "Sec-Fetch-Site", "same-origin", "Cookie", "imgpipe_csrf=abc",
+                "X-CSRF-Token", "abc").statusCode()).isEqualTo(202);
+        assertThat(http.get("").headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("imgpipe_csrf=")
+                && c.contains("SameSite=Strict"));
     }
 
     @Test

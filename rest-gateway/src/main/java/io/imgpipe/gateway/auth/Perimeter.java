@@ -22,6 +22,9 @@ public final class Perimeter implements HttpHandler {
     private static final AttachmentKey<Caller> CALLER = AttachmentKey.create(Caller.class);
     private static final HttpString SEC_FETCH_SITE = new HttpString("Sec-Fetch-Site");
     private static final HttpString WWW_AUTHENTICATE = new HttpString("WWW-Authenticate");
+    /** The page's CSRF token: a cookie the page's own scripts read and echo in a header (double submit). */
+    public static final String CSRF_COOKIE = "imgpipe_csrf";
+    public static final HttpString CSRF_HEADER = new HttpString("X-CSRF-Token");
 
     private final ApiKeys keys;
     private final HttpHandler next;
@@ -80,21 +83,54 @@ public final class Perimeter implements HttpHandler {
     /**
      * A write a browser sends on behalf of another site is refused, whether or not keys are on: browsers say where a
      * request comes from in {@code Sec-Fetch-Site} (or at least {@code Origin}), and a page of another origin cannot
-     * forge either. Clients that are not browsers send neither and are not affected.
+     * forge either. A write a browser marks as same-origin must also carry the page's token (the {@value CSRF_COOKIE}
+     * cookie echoed in {@code X-CSRF-Token}), which only the gateway's own page can read. Clients that are not
+     * browsers send neither header and are not affected.
      */
     static void refuseCrossSite(HttpServerExchange exchange) {
         String site = exchange.getRequestHeaders().getFirst(SEC_FETCH_SITE);
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (site != null) {
             String s = site.trim().toLowerCase(Locale.ROOT);
             if (!s.equals("same-origin") && !s.equals("none")) {
                 throw crossSite();
             }
-            return;
+        } else if (origin != null) {
+            checkOrigin(exchange, origin);
         }
-        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (origin == null) {
-            return;
+        if (site != null || origin != null) {
+            checkToken(exchange);
         }
+    }
+
+    private static void checkToken(HttpServerExchange exchange) {
+        String cookie = cookie(exchange, CSRF_COOKIE);
+        String header = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
+        if (cookie == null || header == null || cookie.isEmpty() || !java.security.MessageDigest.isEqual(
+                cookie.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                header.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw new ApiException(403, "csrf_token", "writes from a browser need the page's token; reload the page");
+        }
+    }
+
+    /** One cookie's value from the {@code Cookie} headers, or null. */
+    public static String cookie(HttpServerExchange exchange, String name) {
+        var headers = exchange.getRequestHeaders().get(Headers.COOKIE);
+        if (headers == null) {
+            return null;
+        }
+        for (String header : headers) {
+            for (String pair : header.split(";")) {
+                String p = pair.trim();
+                if (p.startsWith(name + "=")) {
+                    return p.substring(name.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void checkOrigin(HttpServerExchange exchange, String origin) {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
         String originHost;
         try {

@@ -76,17 +76,36 @@ class PerimeterTest {
     }
 
     @Test
-    void sameOriginPagesAndNonBrowserClientsMayPost() {
-        HttpServerExchange page = exchange(Methods.POST, "/image", null);
+    void theGatewaysOwnPageMayPostWithItsTokenAndNonBrowserClientsWithout() {
+        HttpServerExchange page = withToken(exchange(Methods.POST, "/image", null), "t0ken", "t0ken");
         page.getRequestHeaders().put(new HttpString("Sec-Fetch-Site"), "same-origin");
         page.getRequestHeaders().put(Headers.ORIGIN, "http://localhost:8080");
         assertThat(status(ApiKeys.off(), page)).isEqualTo(200);
 
-        HttpServerExchange olderBrowser = exchange(Methods.POST, "/image", null);
+        HttpServerExchange olderBrowser = withToken(exchange(Methods.POST, "/image", null), "t0ken", "t0ken");
         olderBrowser.getRequestHeaders().put(Headers.ORIGIN, "http://localhost:8080");
         assertThat(status(ApiKeys.off(), olderBrowser)).isEqualTo(200);
 
         assertThat(status(ApiKeys.off(), exchange(Methods.POST, "/image", null))).isEqualTo(200);
+    }
+
+    @Test
+    void aSameOriginBrowserWriteWithoutTheMatchingTokenIs403() {
+        for (String[] token : new String[][]{{null, null}, {"t0ken", null}, {null, "t0ken"}, {"t0ken", "other"}}) {
+            HttpServerExchange ex = withToken(exchange(Methods.POST, "/image", null), token[0], token[1]);
+            ex.getRequestHeaders().put(new HttpString("Sec-Fetch-Site"), "same-origin");
+            assertThat(status(ApiKeys.off(), ex)).as(token[0] + "/" + token[1]).isEqualTo(403);
+        }
+    }
+
+    private static HttpServerExchange withToken(HttpServerExchange ex, String cookie, String header) {
+        if (cookie != null) {
+            ex.getRequestHeaders().put(Headers.COOKIE, "lang=en; " + Perimeter.CSRF_COOKIE + "=" + cookie);
+        }
+        if (header != null) {
+            ex.getRequestHeaders().put(Perimeter.CSRF_HEADER, header);
+        }
+        return ex;
     }
 
     private static int status(ApiKeys keys, HttpString method, String path, String authorization) {
