@@ -250,8 +250,9 @@ public final class ImageHandlers {
     }
 
     /**
-     * Bytes that were not proven to be an image (an upload the transformer could not decode, or not yet decoded) are
-     * never shown inline: a browser would render HTML or script hidden behind an image signature.
+     * An original the transformer failed on is never shown inline: a browser would render HTML or script hidden
+     * behind an image signature. (Before the outcome is known it is served as the image type it was sniffed as, with
+     * nosniff, which no browser renders as a document.)
      */
     private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
                                   String cacheControl) {
@@ -263,9 +264,9 @@ public final class ImageHandlers {
             exchange.endExchange();
             return;
         }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.proven() ? stored.contentType()
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.inline() ? stored.contentType()
                 : "application/octet-stream");
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, stored.proven()
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, stored.inline()
                 ? ImageLinks.inline(name, stored.format()) : ImageLinks.attachment(name, stored.format()));
         exchange.getResponseSender().send(ByteBuffer.wrap(stored.bytes()));
     }

@@ -34,7 +34,7 @@ public final class ImageLinks {
         return "inline; filename=\"" + name + "." + extension + "\"";
     }
 
-    /** For bytes not proven to be an image: downloaded, never rendered. */
+    /** For bytes the transformer could not read as an image: downloaded, never rendered. */
     public static String attachment(String name, String format) {
         return inline(name, format).replaceFirst("^inline", "attachment");
     }

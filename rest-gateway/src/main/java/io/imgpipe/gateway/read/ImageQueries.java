@@ -44,8 +44,11 @@ public final class ImageQueries {
                              Long resultStored, Long failed) {
     }
 
-    /** @param proven decoded as an image by the transformer: only then may it be shown inline */
-    public record Stored(byte[] bytes, String contentType, String format, boolean proven) {
+    /**
+     * @param inline may be shown inline with its image type: not an original the transformer failed on (bytes behind
+     *               an image signature that are not an image: {@code BM} + HTML)
+     */
+    public record Stored(byte[] bytes, String contentType, String format, boolean inline) {
     }
 
     /**
@@ -140,7 +143,7 @@ public final class ImageQueries {
     public Optional<Stored> original(String id) throws SQLException {
         return bytes("""
                 SELECT o.bytes, o.content_type, o.format,
-                       EXISTS (SELECT 1 FROM results r WHERE r.image_id = o.image_id)
+                       NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id)
                   FROM originals o WHERE o.image_id = ?""", id);
     }
 
