@@ -56,7 +56,7 @@ public final class ImageQueries {
      *
      * @param owner   null for images uploaded with keys off
      * @param deleted the image was deleted
-     * @param sha256  the digest of the original's bytes (null once deleted)
+     * @param sha256  the digest of the original's bytes (null once deleted, or when not asked for)
      */
     public record Ownership(String owner, boolean deleted, byte[] sha256) {
     }
@@ -147,13 +147,22 @@ public final class ImageQueries {
                   FROM originals o WHERE o.image_id = ?""", id);
     }
 
-    /** One primary-key lookup (two once deleted) that decides who may see the image. */
+    /** One primary-key lookup (two once deleted) that decides who may see the image; without the digest. */
     public Optional<Ownership> ownership(String id) throws SQLException {
+        return ownership(id, false);
+    }
+
+    /** The same with the digest of the original, which PostgreSQL computes over its bytes: for idempotent uploads. */
+    public Optional<Ownership> ownershipWithDigest(String id) throws SQLException {
+        return ownership(id, true);
+    }
+
+    private Optional<Ownership> ownership(String id, boolean digest) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT owner, false, sha256(bytes) FROM originals WHERE image_id = ?
+                SELECT owner, false, %s FROM originals WHERE image_id = ?
                 UNION ALL
                 SELECT owner, true, NULL::bytea FROM deleted_images WHERE image_id = ?
-                LIMIT 1""")) {
+                LIMIT 1""".formatted(digest ? "sha256(bytes)" : "NULL::bytea"))) {
             ps.setString(1, id);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -144,7 +144,7 @@ public final class UploadHandler implements HttpHandler {
         ImageId id = idempotentIds.idFor(owner, key);
         byte[] earlier = recent.get(id.value()).map(RecentUploads.Accepted::sha256).orElse(null);
         if (earlier == null) {
-            var stored = queries.ownership(id.value());
+            var stored = queries.ownershipWithDigest(id.value());
             if (stored.isPresent() && stored.get().deleted()) {
                 throw conflict("this Idempotency-Key named an image that was deleted; use a new key");
             }
