@@ -2,6 +2,7 @@
 import { byId } from './js/dom.js';
 import { initialLanguage, language, onLanguageChange, setLanguage, t } from './js/i18n.js';
 import { LiveFeed } from './js/live.js';
+import { ensureKey, installLinkHandler, keysOn } from './js/auth.js';
 import { OptionsForm } from './js/options.js';
 import { Uploads } from './js/uploads.js';
 import { Gallery } from './js/gallery.js';
@@ -105,6 +106,10 @@ async function main() {
     // The page's own English text is already in place; translations just are not available.
   }
   languageSelect.value = language();
+  // With keys on, nothing else can be asked before the key: the gallery, presets and stream all need it.
+  await ensureKey();
+  installLinkHandler();
+  byId('auth-pill').hidden = keysOn();
 
   const announce = announcer();
   const timeline = new Timeline();

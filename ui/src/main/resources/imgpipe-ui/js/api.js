@@ -1,4 +1,5 @@
 // The gateway's HTTP API, same origin. Errors come back as {"error": code, "message": text}.
+import { authHeaders, writeHeaders } from './auth.js';
 
 const ID = /^[0-9a-f]{32}$/i;
 
@@ -52,6 +53,7 @@ export function upload(file, query, onProgress) {
     xhr.open('POST', query ? `/image?${query}` : '/image');
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(writeHeaders())) xhr.setRequestHeader(name, value);
     // The gateway keeps the name for the gallery; percent-encoded because header values are Latin-1.
     if (file.name) xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
@@ -78,7 +80,7 @@ export function upload(file, query, onProgress) {
 async function getJson(path, signal) {
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store', signal });
+    response = await fetch(path, { headers: authHeaders({ Accept: 'application/json' }), cache: 'no-store', signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', '');
@@ -111,7 +113,7 @@ export function listImages({ status = 'all', limit = 20, before = null }, signal
 export async function waitForResult(id, seconds = 30) {
   let response;
   try {
-    response = await fetch(`${imagePath(id)}?wait=${seconds}`, { cache: 'no-store' });
+    response = await fetch(`${imagePath(id)}?wait=${seconds}`, { headers: authHeaders(), cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'network', '');
   }

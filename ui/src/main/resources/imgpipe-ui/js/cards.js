@@ -2,6 +2,7 @@
 // beside its original with sizes, dimensions, formats, stage times and links.
 import { h, setLink } from './dom.js';
 import { ApiError, getMeta, imagePath, upload, waitForResult } from './api.js';
+import { setImageSource } from './auth.js';
 import { t } from './i18n.js';
 import * as fmt from './format.js';
 import { presetLabel } from './options.js';
@@ -304,7 +305,7 @@ export class Card {
     this.failure = null;
     this.originalStored = true;
     this.setState('done', this.state === 'failed');
-    this.result.img.src = imagePath(this.id);
+    setImageSource(this.result.img, imagePath(this.id));
     this.loadMeta();
   }
 

@@ -1,6 +1,13 @@
 // Everything the pipeline keeps (GET /images), newest first, a page at a time, filtered by status.
 import { byId, h } from './dom.js';
 import { getMeta, imagePath, listImages } from './api.js';
+import { setImageSource } from './auth.js';
+
+function image(path, alt) {
+  const img = h('img', { alt, loading: 'lazy', decoding: 'async' });
+  setImageSource(img, path);
+  return img;
+}
 import { t, tn } from './i18n.js';
 import * as fmt from './format.js';
 import { load, save } from './storage.js';
@@ -111,11 +118,11 @@ export class Gallery {
     const name = item.filename || item.id;
     const frame = h('div', { class: 'frame' });
     if (status === 'done') {
-      frame.append(h('img', { src: imagePath(item.id), alt: t('card.resultAlt', { name }), loading: 'lazy', decoding: 'async' }));
+      frame.append(image(imagePath(item.id), t('card.resultAlt', { name })));
     } else if (status === 'failed') {
       frame.append(h('div', { class: 'frame-placeholder failed' }, h('span', { class: 'placeholder-text' }, fmt.errorLabel(item.failure?.reason))));
     } else {
-      frame.append(h('img', { src: imagePath(item.id, '/original'), alt: t('card.originalAlt', { name }), loading: 'lazy', decoding: 'async' }));
+      frame.append(image(imagePath(item.id, '/original'), t('card.originalAlt', { name })));
     }
     const original = item.original || {};
     const result = item.result || null;

@@ -22,12 +22,16 @@ public final class ImageMessages {
 
     /** The gateway's upload: the original bytes exactly as received. */
     public static OutboundMessage submitted(ImageId id, String traceparent, Instant createdAt, ImageFormat format,
-                                            String options, String filename, byte[] original, String replyTo) {
+                                            String options, String filename, String owner, byte[] original,
+                                            String replyTo) {
         Map<String, Object> headers = base(id, traceparent, createdAt);
         headers.put(MessageHeaders.FORMAT, format.key());
         headers.put(MessageHeaders.OPTIONS, options);
         if (filename != null && !filename.isBlank()) {
             headers.put(MessageHeaders.FILENAME, filename);
+        }
+        if (owner != null) {
+            headers.put(MessageHeaders.OWNER, owner);
         }
         AMQP.BasicProperties.Builder props = persistent(id, format.mediaType(), headers);
         if (replyTo != null) {
@@ -61,6 +65,33 @@ public final class ImageMessages {
         headers.put(MessageHeaders.FINISHED_AT, System.currentTimeMillis());
         return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.failedKey(reason),
                 persistent(id, "text/plain; charset=utf-8", headers).build(), message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The command to forget an image: save2db deletes its rows, keeps a tombstone so that a redelivered original or a
+     * late result cannot bring it back, and answers on {@code replyTo} once committed.
+     *
+     * @param owner the owner that asks (null with keys off); save2db deletes only that owner's image
+     */
+    public static OutboundMessage delete(ImageId id, String traceparent, Instant createdAt, String owner,
+                                         String replyTo) {
+        Map<String, Object> headers = base(id, traceparent, createdAt);
+        if (owner != null) {
+            headers.put(MessageHeaders.OWNER, owner);
+        }
+        AMQP.BasicProperties.Builder props = persistent(id, "text/plain; charset=utf-8", headers);
+        if (replyTo != null) {
+            props.replyTo(replyTo).correlationId(id.value());
+        }
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.DELETE_KEY, props.build(), new byte[0]);
+    }
+
+    /** save2db's answer to a delete: {@code reason} says deleted, already_deleted, not_found or not_owner. */
+    public static OutboundMessage deleted(ImageId id, String traceparent, String outcome) {
+        Map<String, Object> headers = base(id, traceparent, Instant.now());
+        headers.put(MessageHeaders.REASON, outcome);
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.DELETE_KEY,
+                persistent(id, "text/plain; charset=utf-8", headers).correlationId(id.value()).build(), new byte[0]);
     }
 
     /** The same message addressed to a reply queue through the default exchange. */

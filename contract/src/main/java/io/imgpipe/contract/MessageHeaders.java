@@ -19,6 +19,8 @@ public final class MessageHeaders {
     public static final String REASON = "reason";
     public static final String MESSAGE = "message";
     public static final String ATTEMPT = "attempt";
+    /** Who the image belongs to: the owner of the API key that uploaded it (absent with keys off). */
+    public static final String OWNER = "owner";
 
     private MessageHeaders() {
     }

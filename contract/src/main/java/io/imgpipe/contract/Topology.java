@@ -24,6 +24,8 @@ public final class Topology {
     public static final String SUBMITTED_PREFIX = "image.submitted.";
     public static final String TRANSFORMED_PREFIX = "image.transformed.";
     public static final String FAILED_PREFIX = "image.failed.";
+    /** A command to save2db: forget the image (the gateway's {@code DELETE /image/{id}}, retention). */
+    public static final String DELETE_KEY = "image.delete";
 
     private Topology() {
     }
@@ -56,6 +58,7 @@ public final class Topology {
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, SUBMITTED_PREFIX + "*");
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, TRANSFORMED_PREFIX + "*");
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, FAILED_PREFIX + "*");
+        channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, DELETE_KEY);
 
         declareWorkQueue(channel, LOGGER_QUEUE, arguments);
         channel.queueBind(LOGGER_QUEUE, ACTIVITY_EXCHANGE, "#");

@@ -17,7 +17,7 @@ class ImageMessagesTest {
 
     @Test
     void submittedMessageRoutesByFormatAndCarriesIdTraceAndCreationTime() {
-        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.PNG, "width=10", "cat.png",
+        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.PNG, "width=10", "cat.png", null,
                 new byte[]{1, 2, 3}, null);
 
         assertThat(m.exchange()).isEqualTo(Topology.IMAGES_EXCHANGE);
@@ -35,7 +35,7 @@ class ImageMessagesTest {
 
     @Test
     void submittedMessageOfAWaitingRequestNamesItsReplyQueueAndCorrelatesById() {
-        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.JPEG, "", null, new byte[0], "amq.gen-1");
+        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.JPEG, "", null, null, new byte[0], "amq.gen-1");
 
         assertThat(m.properties().getReplyTo()).isEqualTo("amq.gen-1");
         assertThat(m.properties().getCorrelationId()).isEqualTo(ID.value());
@@ -84,7 +84,7 @@ class ImageMessagesTest {
 
     @Test
     void retryCopyCountsTheAttemptAndGoesStraightToTheQueue() {
-        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.GIF, "", null, new byte[]{5}, null);
+        OutboundMessage m = ImageMessages.submitted(ID, TRACE, CREATED, ImageFormat.GIF, "", null, null, new byte[]{5}, null);
 
         OutboundMessage retry = ImageMessages.retry(Topology.TRANSFORMER_QUEUE, m.properties(), m.body(), 2);
 

@@ -39,7 +39,7 @@ final class PendingRedrive {
         try (var db = DriverManager.getConnection(env.string(Env.JDBC_URL, ""), env.string(Env.DB_USER, "postgres"),
                 env.string(Env.DB_PASSWORD, ""));
              PreparedStatement ps = db.prepareStatement("""
-                     SELECT o.image_id, o.format, o.options, o.filename, o.traceparent, o.accepted_at, o.bytes
+                     SELECT o.image_id, o.format, o.options, o.filename, o.traceparent, o.accepted_at, o.bytes, o.owner
                        FROM originals o
                       WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.image_id = o.image_id)
                         AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id)
@@ -53,7 +53,7 @@ final class PendingRedrive {
                     ImageFormat format = ImageFormat.fromKey(rs.getString(2)).orElse(ImageFormat.JPEG);
                     confirms.add(publisher.publish(ImageMessages.submitted(new ImageId(rs.getString(1)),
                             rs.getString(5), rs.getTimestamp(6).toInstant(), format, rs.getString(3), rs.getString(4),
-                            rs.getBytes(7), null)));
+                            rs.getString(8), rs.getBytes(7), null)));
                 }
             }
             CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

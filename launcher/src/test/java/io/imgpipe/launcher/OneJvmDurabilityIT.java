@@ -1,5 +1,6 @@
 package io.imgpipe.launcher;
 
+import io.imgpipe.testsupport.Ports;
 import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class OneJvmDurabilityIT {
         }
         Path postgres = data.resolve("postgres");
         // Given the launcher in a JVM of its own with only the logger, which answered 202 for an upload
-        int port = EmbeddedBroker.freePort();
+        int port = Ports.free();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName());
         pb.environment().keySet().removeIf(k -> k.startsWith("IMGPIPE_"));
@@ -71,7 +72,7 @@ class OneJvmDurabilityIT {
         String id;
         try {
             Http first = new Http(java.net.URI.create("http://127.0.0.1:" + port + "/"));
-            assertThat(Http.eventually(java.time.Duration.ofSeconds(90), () -> ready(first, launcher), r -> r != 0))
+            assertThat(Await.until(java.time.Duration.ofSeconds(90), () -> ready(first, launcher), r -> r != 0))
                     .as("the launcher's health (log: %s)", data.resolve("launcher.log")).isEqualTo(200);
             HttpResponse<byte[]> accepted = first.post("image?width=50", jpeg);
             assertThat(accepted.statusCode()).isEqualTo(202);

@@ -2,6 +2,11 @@ package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.imgpipe.contract.options.OptionTable;
+import io.imgpipe.gateway.auth.ApiKeys;
+import io.imgpipe.gateway.auth.KeyTable;
+import io.imgpipe.gateway.auth.Perimeter;
+import io.imgpipe.gateway.auth.SignedLinks;
+import io.imgpipe.gateway.delete.DeleteHandler;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
@@ -9,9 +14,11 @@ import io.imgpipe.gateway.http.StaticPage;
 import io.imgpipe.gateway.live.ActivityFeed;
 import io.imgpipe.gateway.live.CompletionWaiters;
 import io.imgpipe.gateway.live.EventStream;
+import io.imgpipe.gateway.live.OwnerIndex;
 import io.imgpipe.gateway.read.ImageHandlers;
 import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
 import io.imgpipe.gateway.upload.ReplyQueues;
 import io.imgpipe.gateway.upload.UploadAuth;
@@ -38,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.time.Clock;
 
 /** The running gateway: wires the HTTP routes to the broker and the read-only database. */
 public final class Gateway implements AutoCloseable {
@@ -56,10 +64,21 @@ public final class Gateway implements AutoCloseable {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
         HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
         ImageQueries queries = new ImageQueries(pool);
+        GatewaySettings.Security security = config.security();
+        ApiKeys keys = apiKeys(security, pool, runtime);
+        SignedLinks links = new SignedLinks(security.signingKey(), Clock.systemUTC());
         QueueDepth depth = runtime.closeOnExit(new QueueDepth(runtime.connection(), config.queueLimit()).start());
         CompletionWaiters waiters = new CompletionWaiters();
-        EventStream stream = new EventStream();
+        OwnerIndex owners = new OwnerIndex(id -> {
+            try {
+                return queries.ownership(id).map(ImageQueries.Ownership::owner).orElse(null);
+            } catch (java.sql.SQLException e) {
+                return null;
+            }
+        });
+        EventStream stream = new EventStream(keys, owners, security.streamsPerKey());
         ActivityFeed feed = runtime.closeOnExit(new ActivityFeed());
+        feed.addListener(owners::learn);
         feed.addListener(e -> {
             if (ActivityFeed.isStored(e)) {
                 waiters.finished(e.imageId());
@@ -69,9 +88,11 @@ public final class Gateway implements AutoCloseable {
         feed.start(runtime.connection());
         RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
+        ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), config.options(),
-                depth, new ReplyQueues(runtime.connection()), recent, new UploadAuth(config.uploadTokens()),
-                config.maxWaitSeconds());
+                depth, replies, recent, new UploadAuth(config.uploadTokens()),
+                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds());
+        DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);
         Gauge.builder("imgpipe.gateway.sse.connections", stream, EventStream::connections).register(registry);
         Gauge.builder("imgpipe.gateway.waiting", waiters, CompletionWaiters::size).register(registry);
@@ -86,6 +107,10 @@ public final class Gateway implements AutoCloseable {
         handlers.put(Route.ORIGINAL, reads.original());
         handlers.put(Route.META, reads.meta());
         handlers.put(Route.IMAGE_EVENTS, reads.events());
+        handlers.put(Route.DELETE, delete);
+        handlers.put(Route.CREATE_LINK, reads.createLink(links));
+        handlers.put(Route.SIGNED, reads.signed(links, false));
+        handlers.put(Route.SIGNED_ORIGINAL, reads.signed(links, true));
         handlers.put(Route.IMAGES, reads.list());
         handlers.put(Route.PRESETS, ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())));
         handlers.put(Route.OPTIONS, ex -> Json.send(ex, 200, Json.object("options", OptionTable.describeAll())));
@@ -114,22 +139,42 @@ public final class Gateway implements AutoCloseable {
                             + ex.getRequestPath());
                 });
         HttpHandler api = new BlockingHandler(new ErrorMapper(routes));
-        HttpHandler root = Handlers.path(api).addExactPath(Route.EVENT_STREAM.path(), stream.handler());
+        HttpHandler root = new ErrorMapper(new Perimeter(keys,
+                Handlers.path(api).addExactPath(Route.EVENT_STREAM.path(), stream.handler())));
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                // A client that dribbles its headers or pauses in its body is cut off, not waited for.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, security.headerTimeoutMillis())
+                .setSocketOption(org.xnio.Options.READ_TIMEOUT, security.readTimeoutMillis())
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)
                 .setServerOption(UndertowOptions.MULTIPART_MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)
                 .setHandler(root)
                 .build();
         server.start();
+        // It answers without a key: publish it only to the monitoring network (docs/security.md).
+        runtime.serveAdmin(security.adminPort(), () -> runtime.brokerConnected() && queries.reachable());
         Gateway gateway = new Gateway(server, runtime);
-        LOG.info("event=gateway_started port={} url=http://localhost:{}/", gateway.port(), gateway.port());
+        LOG.info("event=gateway_started port={} url=http://localhost:{}/ auth={} signed_links={}", gateway.port(),
+                gateway.port(), keys.enabled() ? "keys" : "open", links.enabled() ? "on" : "off");
+        if (!keys.enabled()) {
+            LOG.warn("event=auth_open message=\"no API keys: every image can be listed, read and deleted by anyone who "
+                    + "reaches this port; set IMGPIPE_API_KEYS (docs/security.md)\"");
+        }
         return gateway;
+    }
+
+    /** Keys from the environment, plus the keys table when keys are on (re-read in the background). */
+    private static ApiKeys apiKeys(GatewaySettings.Security security, HikariDataSource pool, ServiceRuntime runtime) {
+        if (!security.keysOn()) {
+            return ApiKeys.off();
+        }
+        KeyTable table = runtime.closeOnExit(new KeyTable(pool, security.keysRefreshSeconds()));
+        return new ApiKeys(true, security.apiKeys(), table::keys);
     }
 
     public int port() {

@@ -7,6 +7,7 @@ import io.undertow.server.RoutingHandler;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,6 +20,10 @@ public enum Route {
     ORIGINAL("get", "/image/{id}/original"),
     META("get", "/image/{id}/meta"),
     IMAGE_EVENTS("get", "/image/{id}/events"),
+    DELETE("delete", "/image/{id}"),
+    CREATE_LINK("post", "/image/{id}/links"),
+    SIGNED("get", "/s/{id}"),
+    SIGNED_ORIGINAL("get", "/s/{id}/original"),
     IMAGES("get", "/images"),
     PRESETS("get", "/presets"),
     OPTIONS("get", "/options"),
@@ -66,7 +71,7 @@ public enum Route {
             if (handler == null) {
                 throw new IllegalStateException("no handler for " + route.method + " " + route.path);
             }
-            routing.add(route.method.toUpperCase(java.util.Locale.ROOT), route.path, handler);
+            routing.add(route.method.toUpperCase(Locale.ROOT), route.path, handler);
         }
         return routing;
     }

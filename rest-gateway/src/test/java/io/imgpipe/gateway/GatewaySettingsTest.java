@@ -41,4 +41,38 @@ class GatewaySettingsTest {
         assertThat(c.uploadTokens()).containsExactlyInAnyOrder("ab12", "cd34");
         assertThat(c.options().presets()).containsEntry("card", "width=600&height=400&fit=cover");
     }
+
+    @Test
+    void keysAreOffByDefaultAndOnOnceApiKeysAreSet() {
+        GatewaySettings.Security open = GatewaySettings.fromEnv(new Env(Map.of())).security();
+        assertThat(open.keysOn()).isFalse();
+        assertThat(open.signingKey()).isNull();
+        assertThat(open.adminPort()).isEqualTo(-1);
+        assertThat(open.streamsPerKey()).isEqualTo(4);
+
+        GatewaySettings c = GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS",
+                "alice:" + "ab".repeat(32) + ", ops:" + "cd".repeat(32) + ":operator")));
+
+        assertThat(c.security().keysOn()).isTrue();
+        assertThat(c.security().apiKeys()).extracting(k -> k.owner() + "/" + k.operator())
+                .containsExactly("alice/false", "ops/true");
+    }
+
+    @Test
+    void uploadTokensAndKeysTogetherFailNamingTheSupersedingSetting() {
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_UPLOAD_TOKENS", "ab12",
+                "IMGPIPE_AUTH", "keys")))).hasMessageContaining("IMGPIPE_API_KEYS");
+    }
+
+    @Test
+    void malformedKeysAndShortSigningKeysFailAtStart() {
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS", "alice"))))
+                .hasMessageContaining("IMGPIPE_API_KEYS");
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_API_KEYS", "Alice!:" + "ab".repeat(32)))))
+                .hasMessageContaining("owner");
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_URL_SIGNING_KEY", "short"))))
+                .hasMessageContaining("IMGPIPE_URL_SIGNING_KEY");
+        assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_AUTH", "maybe"))))
+                .hasMessageContaining("IMGPIPE_AUTH");
+    }
 }

@@ -9,7 +9,9 @@ import java.time.Instant;
 
 /**
  * Writes originals, results and failures. Every write is one insert keyed by image id that does nothing when the
- * row is already there: a redelivered or reordered message changes nothing.
+ * row is already there: a redelivered or reordered message changes nothing. A deleted image leaves a tombstone, and
+ * no insert brings it back: a delete and the inserts of the same image take the same transaction-scoped advisory lock,
+ * so an insert either commits before the delete (and is deleted) or starts after it (and sees the tombstone).
  */
 public final class ImageArchive {
 
@@ -20,7 +22,7 @@ public final class ImageArchive {
     }
 
     public record Original(String imageId, String format, String contentType, byte[] bytes, String filename,
-                           String options, String traceparent, Instant acceptedAt) {
+                           String options, String traceparent, Instant acceptedAt, String owner) {
     }
 
     public record Result(String imageId, String format, String contentType, byte[] bytes, int width, int height,
@@ -32,9 +34,11 @@ public final class ImageArchive {
 
     /** @return true when this call stored it, false when it was already stored */
     public boolean store(Original o) throws SQLException {
-        return insert("""
-                INSERT INTO originals (image_id, format, content_type, byte_size, bytes, filename, options, traceparent, accepted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING""", ps -> {
+        return insert(o.imageId(), """
+                INSERT INTO originals (image_id, format, content_type, byte_size, bytes, filename, options, traceparent,
+                                       accepted_at, owner)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                ON CONFLICT (image_id) DO NOTHING""", ps -> {
             ps.setString(1, o.imageId());
             ps.setString(2, o.format());
             ps.setString(3, o.contentType());
@@ -44,14 +48,17 @@ public final class ImageArchive {
             ps.setString(7, o.options());
             ps.setString(8, o.traceparent());
             ps.setTimestamp(9, Timestamp.from(o.acceptedAt()));
+            ps.setString(10, o.owner());
+            ps.setString(11, o.imageId());
         });
     }
 
     public boolean store(Result r) throws SQLException {
-        return insert("""
+        return insert(r.imageId(), """
                 INSERT INTO results (image_id, format, content_type, byte_size, bytes, width, height, source_width,
                                      source_height, started_at, transformed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING""", ps -> {
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                ON CONFLICT (image_id) DO NOTHING""", ps -> {
             ps.setString(1, r.imageId());
             ps.setString(2, r.format());
             ps.setString(3, r.contentType());
@@ -63,29 +70,121 @@ public final class ImageArchive {
             ps.setInt(9, r.sourceHeight());
             ps.setTimestamp(10, Timestamp.from(r.startedAt()));
             ps.setTimestamp(11, Timestamp.from(r.transformedAt()));
+            ps.setString(12, r.imageId());
         });
     }
 
     public boolean store(Failure f) throws SQLException {
-        return insert("""
+        return insert(f.imageId(), """
                 INSERT INTO failures (image_id, reason, message, started_at, failed_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING""", ps -> {
+                SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                ON CONFLICT (image_id) DO NOTHING""", ps -> {
             ps.setString(1, f.imageId());
             ps.setString(2, f.reason());
             ps.setString(3, f.message());
             ps.setTimestamp(4, Timestamp.from(f.startedAt()));
             ps.setTimestamp(5, Timestamp.from(f.failedAt()));
+            ps.setString(6, f.imageId());
         });
+    }
+
+    /** What a delete found. */
+    public enum Deleted { DELETED, ALREADY_DELETED, NOT_FOUND, NOT_OWNER }
+
+    /**
+     * Deletes the image's original, result and failure and leaves a tombstone, in one transaction. Safe to repeat.
+     *
+     * @param owner the owner that asks; null deletes whatever owner the image has (keys off, retention). An image of
+     *              another owner is left alone. An id never seen is tombstoned too: its upload may still be in flight.
+     */
+    public Deleted delete(String imageId, String owner) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Deleted outcome = delete(c, imageId, owner);
+                c.commit();
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Deleted delete(Connection c, String imageId, String owner) throws SQLException {
+        lock(c, imageId);
+        String stored = null;
+        boolean exists = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM originals WHERE image_id = ?")) {
+            ps.setString(1, imageId);
+            try (var rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    exists = true;
+                    stored = rs.getString(1);
+                }
+            }
+        }
+        if (exists && owner != null && !owner.equals(stored)) {
+            return Deleted.NOT_OWNER;
+        }
+        int tombstoned;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO deleted_images (image_id, owner) VALUES (?, ?) ON CONFLICT (image_id) DO NOTHING")) {
+            ps.setString(1, imageId);
+            ps.setString(2, exists ? stored : owner);
+            tombstoned = ps.executeUpdate();
+        }
+        int rows = 0;
+        for (String table : new String[]{"results", "failures", "originals"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE image_id = ?")) {
+                ps.setString(1, imageId);
+                rows += ps.executeUpdate();
+            }
+        }
+        return rows > 0 ? Deleted.DELETED : tombstoned == 0 ? Deleted.ALREADY_DELETED : Deleted.NOT_FOUND;
+    }
+
+    /** Ids of images accepted before {@code cutoff}, oldest first, at most {@code limit}: one retention batch. */
+    public java.util.List<String> acceptedBefore(Instant cutoff, int limit) throws SQLException {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT image_id FROM originals WHERE accepted_at < ? ORDER BY accepted_at LIMIT ?")) {
+            ps.setTimestamp(1, Timestamp.from(cutoff));
+            ps.setInt(2, limit);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private boolean insert(String sql, Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate() == 1;
+    private boolean insert(String imageId, String sql, Binder binder) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                lock(c, imageId);
+                binder.bind(ps);
+                boolean inserted = ps.executeUpdate() == 1;
+                c.commit();
+                return inserted;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Serialises the writes of one image (released at commit); other images are not held up. */
+    private static void lock(Connection c, String imageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, imageId);
+            ps.execute();
         }
     }
 }

@@ -18,7 +18,15 @@ public final class Save2db implements AutoCloseable {
     public static Save2db start(Save2dbSettings config, PrometheusMeterRegistry registry) throws IOException {
         return new Save2db(DatabaseWorker.start(StoreConsumer.SERVICE, config.infra(), config.threads(),
                 config.adminPort(), registry, Schema::migrate,
-                (pool, runtime) -> new StoreConsumer(new ImageArchive(pool), runtime, config.threads())));
+                (pool, runtime) -> {
+                    ImageArchive archive = new ImageArchive(pool);
+                    if (config.retentionDays() > 0) {
+                        runtime.closeOnExit(new Retention(pool, archive, runtime,
+                                java.time.Duration.ofDays(config.retentionDays()),
+                                java.time.Duration.ofSeconds(config.retentionEverySeconds())));
+                    }
+                    return new StoreConsumer(archive, runtime, config.threads());
+                }));
     }
 
     @Override

@@ -9,12 +9,16 @@ import io.imgpipe.runtime.Infrastructure;
  * @param infra     broker and database
  * @param threads   messages stored in parallel ({@code IMGPIPE_SAVE2DB_THREADS}, default 4)
  * @param adminPort health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ * @param retentionDays images older than this are forgotten ({@code IMGPIPE_RETENTION_DAYS}; 0, the default = kept)
+ * @param retentionEverySeconds how often retention runs ({@code IMGPIPE_RETENTION_INTERVAL_SECONDS}, default 3600)
  */
-public record Save2dbSettings(Infrastructure infra, int threads, int adminPort) {
+public record Save2dbSettings(Infrastructure infra, int threads, int adminPort, int retentionDays, int retentionEverySeconds) {
 
     public static Save2dbSettings fromEnv(Env env) {
         return new Save2dbSettings(Infrastructure.fromEnv(env),
                 env.integer("IMGPIPE_SAVE2DB_THREADS", 4, 1, 64),
-                env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
+                env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
+                env.integer("IMGPIPE_RETENTION_DAYS", 0, 0, 36_500),
+                env.integer("IMGPIPE_RETENTION_INTERVAL_SECONDS", 3600, 1, 86_400));
     }
 }

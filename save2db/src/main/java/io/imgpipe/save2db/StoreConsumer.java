@@ -2,6 +2,7 @@ package io.imgpipe.save2db;
 
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.ImageId;
+import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.MessageHeaders;
 import io.imgpipe.contract.Topology;
@@ -44,12 +45,16 @@ final class StoreConsumer extends MessageConsumer {
         boolean fresh;
         Map<String, Object> detail;
         String key = m.routingKey();
+        if (key.equals(Topology.DELETE_KEY)) {
+            delete(m);
+            return;
+        }
         if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
             String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
             fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
-                    m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""),
-                    m.traceparent(), m.createdAt()));
+                    m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""), m.traceparent(),
+                    m.createdAt(), m.string(MessageHeaders.OWNER).orElse(null)));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
         } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
             kind = "result";
@@ -78,6 +83,27 @@ final class StoreConsumer extends MessageConsumer {
                 Traceparent.traceId(m.traceparent()), !fresh);
         // Announce even a duplicate: the first announcement may have been lost with a crash.
         runtime.activity(ActivityEvent.now(id, SERVICE, "stored", m.traceparent(), detail)).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Forgets the image, then announces {@code save2db.deleted} (the logger forgets its events on it) and answers the
+     * gateway that waits, in that order, so that its 204 follows the commit.
+     */
+    private void delete(InboundMessage m) throws Exception {
+        ImageId id = m.imageId();
+        ImageArchive.Deleted outcome = archive.delete(id.value(), m.string(MessageHeaders.OWNER).orElse(null));
+        Counter.builder("imgpipe.save2db.deletes").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .register(runtime.registry()).increment();
+        log.info("event=deleted image_id={} outcome={}", id, outcome);
+        if (outcome != ImageArchive.Deleted.NOT_OWNER) {
+            runtime.activity(ActivityEvent.now(id, SERVICE, "deleted", m.traceparent(),
+                    Map.of("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)))).get(30, TimeUnit.SECONDS);
+        }
+        String replyTo = m.properties().getReplyTo();
+        if (replyTo != null && !replyTo.isBlank()) {
+            runtime.publisher().publish(ImageMessages.replyTo(replyTo, ImageMessages.deleted(id, m.traceparent(),
+                    outcome.name().toLowerCase(java.util.Locale.ROOT))), false).get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static Instant finishedAt(InboundMessage m) {

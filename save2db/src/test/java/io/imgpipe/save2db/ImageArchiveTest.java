@@ -45,7 +45,7 @@ class ImageArchiveTest {
 
     private static ImageArchive.Original original(String id) {
         return new ImageArchive.Original(id, "png", "image/png", new byte[] {1, 2, 3}, "a b.png", "width=10",
-                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", Instant.ofEpochMilli(1_700_000_000_123L));
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", Instant.ofEpochMilli(1_700_000_000_123L), "alice");
     }
 
     private static String one(String sql, String id) throws SQLException {
@@ -75,7 +75,7 @@ class ImageArchiveTest {
         archive.store(original(id));
 
         ImageArchive.Original again = new ImageArchive.Original(id, "jpeg", "image/jpeg", new byte[] {9}, null, "",
-                "", Instant.EPOCH);
+                "", Instant.EPOCH, null);
         assertThat(archive.store(again)).isFalse();
 
         assertThat(one("SELECT format FROM originals WHERE image_id = ?", id)).isEqualTo("png");

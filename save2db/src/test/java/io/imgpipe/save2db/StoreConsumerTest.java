@@ -65,7 +65,7 @@ class StoreConsumerTest {
         when(archive.store(any(ImageArchive.Original.class))).thenReturn(true);
 
         consumer.handle(inbound(ImageMessages.submitted(ID, TRACE, Instant.ofEpochMilli(1_000), ImageFormat.PNG,
-                "width=10", "a.png", new byte[] {1, 2}, null)));
+                "width=10", "a.png", "alice", new byte[] {1, 2}, null)));
 
         ArgumentCaptor<ImageArchive.Original> stored = ArgumentCaptor.forClass(ImageArchive.Original.class);
         verify(archive).store(stored.capture());
@@ -121,13 +121,13 @@ class StoreConsumerTest {
         when(archive.store(any(ImageArchive.Original.class))).thenThrow(new SQLException("connection refused"));
 
         assertThatThrownBy(() -> consumer.handle(inbound(ImageMessages.submitted(ID, TRACE, Instant.EPOCH,
-                ImageFormat.PNG, "", null, new byte[] {1}, null)))).isInstanceOf(SQLException.class);
+                ImageFormat.PNG, "", null, null, new byte[] {1}, null)))).isInstanceOf(SQLException.class);
         assertThat(activity).isEmpty();
     }
 
     @Test
     void givenAnUnknownRoutingKey_whenHandled_thenNothingIsStoredOrAnnounced() throws Exception {
-        OutboundMessage m = ImageMessages.submitted(ID, TRACE, Instant.EPOCH, ImageFormat.PNG, "", null,
+        OutboundMessage m = ImageMessages.submitted(ID, TRACE, Instant.EPOCH, ImageFormat.PNG, "", null, null,
                 new byte[] {1}, null);
 
         consumer.handle(new InboundMessage("image.unheard-of", m.properties(), m.body(), false));

@@ -4,7 +4,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
+import io.imgpipe.gateway.auth.Perimeter;
+import io.undertow.server.handlers.CookieImpl;
 import io.undertow.util.HttpString;
+
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
  * Serves the upload page ({@code ui/}: the classpath folder {@code imgpipe-ui}) with a Content-Security-Policy that
@@ -17,6 +22,8 @@ public final class StaticPage implements HttpHandler {
             + "form-action 'self'";
     private static final HttpString CSP_HEADER = new HttpString("Content-Security-Policy");
     private static final HttpString REFERRER = new HttpString("Referrer-Policy");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ResourceHandler resources;
 
@@ -32,6 +39,14 @@ public final class StaticPage implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         exchange.getResponseHeaders().put(CSP_HEADER, CSP);
         exchange.getResponseHeaders().put(REFERRER, "no-referrer");
+        if (Perimeter.cookie(exchange, Perimeter.CSRF_COOKIE) == null) {
+            // The page's CSRF token (double submit): readable by the page's scripts, never sent by another site.
+            byte[] token = new byte[24];
+            RANDOM.nextBytes(token);
+            exchange.setResponseCookie(new CookieImpl(Perimeter.CSRF_COOKIE,
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(token))
+                    .setPath("/").setSameSiteMode("Strict"));
+        }
         resources.handleRequest(exchange);
     }
 }

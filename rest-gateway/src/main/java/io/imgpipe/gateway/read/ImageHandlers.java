@@ -2,6 +2,9 @@ package io.imgpipe.gateway.read;
 
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.gateway.auth.Caller;
+import io.imgpipe.gateway.auth.Perimeter;
+import io.imgpipe.gateway.auth.SignedLinks;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;
@@ -47,8 +50,18 @@ public final class ImageHandlers {
     public HttpHandler image() {
         return exchange -> {
             String id = id(exchange);
+            Caller caller = Perimeter.caller(exchange);
             int wait = Requests.seconds("wait", exchange.getQueryParameters().containsKey("wait")
                     ? exchange.getQueryParameters().get("wait").getFirst() : null, maxWaitSeconds);
+            // An upload through another gateway may not be stored yet: who owns it is known once it is.
+            boolean visible = visible(caller, id);
+            if (!visible && wait > 0) {
+                awaitFinished(id, wait);
+                visible = visible(caller, id);
+            }
+            if (!visible) {
+                throw notFound(id);
+            }
             // Most reads are of finished images: one primary-key lookup answers them.
             Optional<ImageQueries.Stored> done = queries.result(id);
             if (done.isPresent()) {
@@ -73,7 +86,7 @@ public final class ImageHandlers {
     /** {@code GET /image/{id}/original}: the exact bytes uploaded. */
     public HttpHandler original() {
         return exchange -> {
-            String id = id(exchange);
+            String id = visibleId(exchange);
             ImageQueries.Stored stored = queries.original(id).orElseThrow(() -> recent.contains(id)
                     ? new ApiException(404, "not_stored_yet", "the original is being stored; retry in a moment")
                     : notFound(id));
@@ -84,7 +97,7 @@ public final class ImageHandlers {
     /** {@code GET /image/{id}/meta}. */
     public HttpHandler meta() {
         return exchange -> {
-            String id = id(exchange);
+            String id = visibleId(exchange);
             Summary s = queries.summary(id).orElseThrow(() -> notFound(id));
             exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             Json.send(exchange, 200, describe(s));
@@ -94,7 +107,7 @@ public final class ImageHandlers {
     /** {@code GET /image/{id}/events}: the activity timeline kept by the logger. */
     public HttpHandler events() {
         return exchange -> {
-            String id = id(exchange);
+            String id = visibleId(exchange);
             List<ImageQueries.Event> events = queries.events(id);
             if (events.isEmpty() && queries.summary(id).isEmpty()) {
                 throw notFound(id);
@@ -123,7 +136,7 @@ public final class ImageHandlers {
             }
             ImageQueries.Page page;
             try {
-                page = queries.list(status, limit, first(q, "before", null));
+                page = queries.list(Perimeter.caller(exchange).owner(), status, limit, first(q, "before", null));
             } catch (IllegalArgumentException e) {
                 throw new ApiException(400, "bad_option", e.getMessage());
             }
@@ -169,17 +182,94 @@ public final class ImageHandlers {
         sendBytes(exchange, ImageLinks.etag(id), stored, id);
     }
 
+    /** {@code GET /s/{id}} and {@code /s/{id}/original}: what a signed link shares, until it expires. */
+    public HttpHandler signed(SignedLinks links, boolean original) {
+        return exchange -> {
+            String id = id(exchange);
+            long expires = links.verify(exchange.getRequestPath(), first(Requests.query(exchange), "expires", null),
+                    first(Requests.query(exchange), "sig", null));
+            ImageQueries.Stored stored = (original ? queries.original(id) : queries.result(id))
+                    .orElseThrow(() -> notFound(id));
+            long left = Math.max(0, expires - System.currentTimeMillis() / 1000);
+            sendBytes(exchange, original ? ImageLinks.originalEtag(id) : ImageLinks.etag(id), stored,
+                    original ? "original-" + id : id, "public, max-age=" + left);
+        };
+    }
+
+    /** {@code POST /image/{id}/links?ttl=&variant=}: a link that shares the image without a key until it expires. */
+    public HttpHandler createLink(SignedLinks links) {
+        return exchange -> {
+            String id = visibleId(exchange);
+            if (!links.enabled()) {
+                throw new ApiException(501, "links_disabled", "signed links need IMGPIPE_URL_SIGNING_KEY to be set");
+            }
+            Map<String, List<String>> q = Requests.query(exchange);
+            String variant = first(q, "variant", "result");
+            if (!variant.equals("result") && !variant.equals("original")) {
+                throw new ApiException(400, "bad_option", "variant must be result or original");
+            }
+            int ttl = Requests.seconds("ttl", first(q, "ttl", "3600"), SignedLinks.MAX_TTL_SECONDS);
+            if (ttl < 1) {
+                throw new ApiException(400, "bad_option", "ttl must be at least 1 second");
+            }
+            if (queries.ownership(id).map(ImageQueries.Ownership::deleted).orElse(true)) {
+                throw notFound(id);
+            }
+            long expires = System.currentTimeMillis() / 1000 + ttl;
+            String path = "/s/" + id + (variant.equals("original") ? "/original" : "");
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            Json.send(exchange, 201, Json.object("url", links.sign(path, expires), "expiresAt", expires * 1000,
+                    "variant", variant));
+        };
+    }
+
+    /**
+     * True when the caller may see the image: with keys off always; with keys on only when its original (or, before
+     * save2db stored that, this gateway's own record of the upload) names the caller as owner. Anything else is
+     * answered exactly like an id nobody ever used.
+     */
+    boolean visible(Caller caller, String id) throws SQLException {
+        if (!caller.restricted()) {
+            return true;
+        }
+        Optional<ImageQueries.Ownership> o = queries.ownership(id);
+        if (o.isPresent()) {
+            return !o.get().deleted() && caller.sees(o.get().owner());
+        }
+        return recent.get(id).map(a -> caller.sees(a.owner())).orElse(false);
+    }
+
+    private String visibleId(HttpServerExchange exchange) throws SQLException {
+        String id = id(exchange);
+        if (!visible(Perimeter.caller(exchange), id)) {
+            throw notFound(id);
+        }
+        return id;
+    }
+
     private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
+        sendBytes(exchange, etag, stored, name, ImageLinks.IMMUTABLE);
+    }
+
+    /**
+     * An original the transformer failed on is never shown inline: a browser would render HTML or script hidden
+     * behind an image signature. (Before the outcome is known it is served as the image type it was sniffed as, with
+     * nosniff, which no browser renders as a document.)
+     */
+    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
+                                  String cacheControl) {
         exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, cacheControl);
         String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
         if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
             exchange.setStatusCode(304);
             exchange.endExchange();
             return;
         }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.contentType());
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, ImageLinks.inline(name, stored.format()));
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.inline() ? stored.contentType()
+                : "application/octet-stream");
+        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, stored.inline()
+                ? ImageLinks.inline(name, stored.format()) : ImageLinks.attachment(name, stored.format()));
         exchange.getResponseSender().send(ByteBuffer.wrap(stored.bytes()));
     }
 

@@ -52,7 +52,21 @@ public final class ImageQueries {
                              Long resultStored, Long failed) {
     }
 
-    public record Stored(byte[] bytes, String contentType, String format) {
+    /**
+     * @param inline may be shown inline with its image type: not an original the transformer failed on (bytes behind
+     *               an image signature that are not an image: {@code BM} + HTML)
+     */
+    public record Stored(byte[] bytes, String contentType, String format, boolean inline) {
+    }
+
+    /**
+     * Whose image an id is, from its original or, once deleted, its tombstone.
+     *
+     * @param owner   null for images uploaded with keys off
+     * @param deleted the image was deleted
+     * @param sha256  the digest of the original's bytes (null once deleted, or when not asked for)
+     */
+    public record Ownership(String owner, boolean deleted, byte[] sha256) {
     }
 
     public record Event(String service, String event, long at, Map<String, Object> detail) {
@@ -86,8 +100,12 @@ public final class ImageQueries {
         }
     }
 
-    /** Newest first; {@code before} is the cursor of the previous page's {@code next}. */
-    public Page list(String status, int limit, String before) throws SQLException {
+    /**
+     * Newest first; {@code before} is the cursor of the previous page's {@code next}.
+     *
+     * @param owner only this owner's images; null: everyone's (keys off)
+     */
+    public Page list(String owner, String status, int limit, String before) throws SQLException {
         String filter = switch (status) {
             case "done" -> " AND EXISTS (SELECT 1 FROM results x WHERE x.image_id = o2.image_id)";
             case "failed" -> " AND EXISTS (SELECT 1 FROM failures x WHERE x.image_id = o2.image_id)"
@@ -98,14 +116,18 @@ public final class ImageQueries {
         };
         Cursor cursor = Cursor.parse(before);
         String keys = "(SELECT o2.image_id AS id, o2.accepted_at AS sort_at FROM originals o2 WHERE "
-                + "(o2.accepted_at, o2.image_id) < (?, ?)" + filter
+                + "(o2.accepted_at, o2.image_id) < (?, ?)" + (owner == null ? "" : " AND o2.owner = ?") + filter
                 + " ORDER BY o2.accepted_at DESC, o2.image_id DESC LIMIT ?) k";
         List<Summary> items = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(SUMMARY.formatted(keys) + " ORDER BY k.sort_at DESC, k.id DESC")) {
             ps.setTimestamp(1, cursor.at());
             ps.setString(2, cursor.id());
-            ps.setInt(3, limit + 1);
+            int next = 3;
+            if (owner != null) {
+                ps.setString(next++, owner);
+            }
+            ps.setInt(next, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(summaryOf(rs));
@@ -122,11 +144,39 @@ public final class ImageQueries {
     }
 
     public Optional<Stored> result(String id) throws SQLException {
-        return bytes("SELECT bytes, content_type, format FROM results WHERE image_id = ?", id);
+        return bytes("SELECT bytes, content_type, format, true FROM results WHERE image_id = ?", id);
     }
 
     public Optional<Stored> original(String id) throws SQLException {
-        return bytes("SELECT bytes, content_type, format FROM originals WHERE image_id = ?", id);
+        return bytes("""
+                SELECT o.bytes, o.content_type, o.format,
+                       NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id)
+                  FROM originals o WHERE o.image_id = ?""", id);
+    }
+
+    /** One primary-key lookup (two once deleted) that decides who may see the image; without the digest. */
+    public Optional<Ownership> ownership(String id) throws SQLException {
+        return ownership(id, false);
+    }
+
+    /** The same with the digest of the original, which PostgreSQL computes over its bytes: for idempotent uploads. */
+    public Optional<Ownership> ownershipWithDigest(String id) throws SQLException {
+        return ownership(id, true);
+    }
+
+    private Optional<Ownership> ownership(String id, boolean digest) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT owner, false, %s FROM originals WHERE image_id = ?
+                UNION ALL
+                SELECT owner, true, NULL::bytea FROM deleted_images WHERE image_id = ?
+                LIMIT 1""".formatted(digest ? "sha256(bytes)" : "NULL::bytea"))) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Ownership(rs.getString(1), rs.getBoolean(2), rs.getBytes(3)))
+                        : Optional.empty();
+            }
+        }
     }
 
     /** The logger's timeline of an image; empty when no logger has created its table in this database. */
@@ -163,8 +213,8 @@ public final class ImageQueries {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Stored(rs.getBytes(1), rs.getString(2), rs.getString(3)))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(new Stored(rs.getBytes(1), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4))) : Optional.empty();
             }
         }
     }

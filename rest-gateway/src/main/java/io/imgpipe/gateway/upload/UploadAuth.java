@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Optional bearer tokens for uploads. Tokens are configured as SHA-256 hex digests, so the configuration holds no
+ * Optional bearer tokens for uploads ({@code IMGPIPE_UPLOAD_TOKENS}), kept for deployments that set them before API
+ * keys existed: they guard only {@code POST /image} and only with keys off. {@code IMGPIPE_API_KEYS} supersedes them. Tokens are configured as SHA-256 hex digests, so the configuration holds no
  * secret; the presented token is hashed and compared in constant time against each digest.
  */
 public final class UploadAuth {
@@ -47,8 +48,12 @@ public final class UploadAuth {
     }
 
     public static byte[] sha256(String token) {
+        return sha256(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -12,10 +12,12 @@ import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;
 import io.imgpipe.gateway.read.ImageLinks;
+import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.micrometer.core.instrument.Counter;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -52,12 +56,15 @@ public final class UploadHandler implements HttpHandler {
     private final ReplyQueues replies;
     private final RecentUploads recent;
     private final UploadAuth auth;
+    private final IdempotentIds idempotentIds;
+    private final ImageQueries queries;
     private final int maxWaitSeconds;
     private final Timer acceptTimer;
     private final DistributionSummary uploadBytes;
 
     public UploadHandler(ServiceRuntime runtime, UploadReader reader, OptionsParser options, QueueDepth queueDepth,
-                         ReplyQueues replies, RecentUploads recent, UploadAuth auth, int maxWaitSeconds) {
+                         ReplyQueues replies, RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds,
+                         ImageQueries queries, int maxWaitSeconds) {
         this.runtime = runtime;
         this.reader = reader;
         this.options = options;
@@ -65,6 +72,8 @@ public final class UploadHandler implements HttpHandler {
         this.replies = replies;
         this.recent = recent;
         this.auth = auth;
+        this.idempotentIds = idempotentIds;
+        this.queries = queries;
         this.maxWaitSeconds = maxWaitSeconds;
         this.acceptTimer = Timer.builder("imgpipe.gateway.accept").description("Upload received to 202 sent")
                 .publishPercentileHistogram().register(runtime.registry());
@@ -88,7 +97,9 @@ public final class UploadHandler implements HttpHandler {
             throw new ApiException(503, "overloaded", "too many images are waiting (" + queueDepth.depth()
                     + " queued); retry later", 5);
         }
-        ImageId id = idFor(exchange);
+        String owner = Perimeter.caller(exchange).owner();
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        ImageId keyed = key == null ? null : idempotentIds.idFor(owner, key); // a bad key is a 400 before the body
         Upload upload = reader.read(exchange); // answers Expect: 100-continue, so every check above comes first
         ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
             outcome("unsupported_format");
@@ -97,16 +108,19 @@ public final class UploadHandler implements HttpHandler {
         });
         uploadBytes.record(upload.bytes().length);
 
+        byte[] digest = UploadAuth.sha256(upload.bytes());
+        ImageId id = keyed == null ? ImageId.random() : boundToBody(keyed, digest);
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
         Instant now = Instant.now();
         try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
-                    upload.bytes(), reply == null ? null : reply.queue());
+                    owner, upload.bytes(), reply == null ? null : reply.queue());
             confirm(id, message);
-            recent.accepted(id.value());
+            recent.accepted(id.value(), owner, digest);
             runtime.activity(ActivityEvent.now(id, "gateway", "accepted", trace, Map.of(
                     "format", format.key(), "bytes", upload.bytes().length, "options", requested.asMap(),
-                    "filename", upload.filename() == null ? "" : upload.filename())));
+                    "filename", upload.filename() == null ? "" : upload.filename(),
+                    "owner", owner == null ? "" : owner)));
             acceptTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             outcome("accepted");
             LOG.info("event=accepted image_id={} trace_id={} format={} bytes={} wait={}", id, Traceparent.traceId(trace),
@@ -125,16 +139,28 @@ public final class UploadHandler implements HttpHandler {
         }
     }
 
-    /** A random id, or the one derived from the client's {@code Idempotency-Key}, so that retries are harmless. */
-    private static ImageId idFor(HttpServerExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        if (key == null) {
-            return ImageId.random();
+    /**
+     * The id the client's {@code Idempotency-Key} names for its owner, so that retries are harmless. The key is bound
+     * to the body: the same key with other bytes is a 409, never somebody else's image.
+     */
+    private ImageId boundToBody(ImageId id, byte[] digest) throws SQLException {
+        byte[] earlier = recent.get(id.value()).map(RecentUploads.Accepted::sha256).orElse(null);
+        if (earlier == null) {
+            var stored = queries.ownershipWithDigest(id.value());
+            if (stored.isPresent() && stored.get().deleted()) {
+                throw conflict("this Idempotency-Key named an image that was deleted; use a new key");
+            }
+            earlier = stored.map(ImageQueries.Ownership::sha256).orElse(null);
         }
-        if (key.isBlank() || key.length() > 200 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ApiException(400, "bad_option", "Idempotency-Key must be 1 to 200 visible ASCII characters");
+        if (earlier != null && !MessageDigest.isEqual(earlier, digest)) {
+            throw conflict("this Idempotency-Key was used for a different body; use a new key for a new upload");
         }
-        return ImageId.fromIdempotencyKey(key);
+        return id;
+    }
+
+    private ApiException conflict(String message) {
+        outcome("idempotency_conflict");
+        return new ApiException(409, "idempotency_conflict", message);
     }
 
     private ReplyQueues.Reply openReply() {

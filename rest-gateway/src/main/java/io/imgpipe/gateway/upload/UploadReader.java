@@ -86,7 +86,7 @@ public final class UploadReader {
                 if (String.valueOf(e.getMessage()).contains("UT000020")) {
                     throw tooLarge();
                 }
-                throw new ApiException(400, "bad_multipart", "the multipart body could not be read: " + e.getMessage());
+                throw new ApiException(400, "bad_multipart", "the multipart body could not be read");
             }
             FormData.FormValue file = data.getFirst("file");
             if (file == null || !file.isFileItem()) {
@@ -105,7 +105,11 @@ public final class UploadReader {
     private static String filename(HttpServerExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("X-Filename");
         if (header != null) {
-            return cleanName(URLDecoder.decode(header, StandardCharsets.UTF_8));
+            try {
+                return cleanName(URLDecoder.decode(header, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "bad_filename", "X-Filename must be percent-encoded UTF-8");
+            }
         }
         String disposition = exchange.getRequestHeaders().getFirst(Headers.CONTENT_DISPOSITION);
         if (disposition != null) {

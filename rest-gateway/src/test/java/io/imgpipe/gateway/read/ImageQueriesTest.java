@@ -61,7 +61,7 @@ class ImageQueriesTest {
 
     private static void upload(Deployment d, String id, long acceptedAt) throws SQLException {
         d.archive().store(new ImageArchive.Original(id, "png", "image/png", new byte[] {1, 2, 3}, "a.png", "width=10",
-                "", Instant.ofEpochMilli(acceptedAt)));
+                "", Instant.ofEpochMilli(acceptedAt), null));
     }
 
     private static void started(Deployment d, String id, long at) throws SQLException {
@@ -144,7 +144,7 @@ class ImageQueriesTest {
 
         assertThat(s.status()).isEqualTo(ImageQueries.Status.QUEUED);
         assertThat(save2dbOnly.queries().events(id)).isEmpty();
-        assertThat(save2dbOnly.queries().list("pending", 10, null).items()).extracting(ImageQueries.Summary::id)
+        assertThat(save2dbOnly.queries().list(null, "pending", 10, null).items()).extracting(ImageQueries.Summary::id)
                 .contains(id);
     }
 
@@ -155,8 +155,8 @@ class ImageQueriesTest {
         upload(both, older, 9_000_000_000_000L);
         upload(both, newer, 9_000_000_000_001L);
 
-        ImageQueries.Page first = both.queries().list("all", 1, null);
-        ImageQueries.Page second = both.queries().list("all", 1, first.next());
+        ImageQueries.Page first = both.queries().list(null, "all", 1, null);
+        ImageQueries.Page second = both.queries().list(null, "all", 1, first.next());
 
         assertThat(first.items()).extracting(ImageQueries.Summary::id).containsExactly(newer);
         assertThat(second.items()).extracting(ImageQueries.Summary::id).containsExactly(older);

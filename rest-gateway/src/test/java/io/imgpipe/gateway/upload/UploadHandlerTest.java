@@ -11,6 +11,7 @@ import io.imgpipe.runtime.amqp.ConfirmingPublisher;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.gateway.http.ErrorMapper;
+import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,6 +56,7 @@ class UploadHandlerTest {
     private final ConfirmingPublisher publisher = mock(ConfirmingPublisher.class);
     private final QueueDepth depth = mock(QueueDepth.class);
     private final ReplyQueues replies = mock(ReplyQueues.class);
+    private final ImageQueries queries = mock(ImageQueries.class);
     private final List<ActivityEvent> activity = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Undertow server;
@@ -70,7 +72,7 @@ class UploadHandlerTest {
         });
         when(publisher.publish(any())).thenReturn(CompletableFuture.completedFuture(null));
         UploadHandler handler = new UploadHandler(runtime, new UploadReader(1 << 20), OptionsParser.withPresets(null),
-                depth, replies, new RecentUploads(), new UploadAuth(Set.of()), 5);
+                depth, replies, new RecentUploads(), new UploadAuth(Set.of()), new IdempotentIds(null), queries, 5);
         server = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(new BlockingHandler(new ErrorMapper(handler))).build();
         server.start();

@@ -75,8 +75,7 @@ final class Encoder {
                 if (e.getCause() instanceof ResultBuffer.TooLarge) {
                     throw tooLarge(format, maxBytes);
                 }
-                throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed: "
-                        + e.getMessage(), e);
+                throw new ImageRejectedException("unsupported_output", "the " + format.key() + " encoder failed", e);
             }
         } finally {
             writer.dispose();

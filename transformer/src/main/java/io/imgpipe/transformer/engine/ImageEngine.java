@@ -84,7 +84,7 @@ public final class ImageEngine {
         } catch (Deadline.Exceeded e) {
             throw timeout(e.budgetMillis(), e);
         } catch (RuntimeException e) {
-            throw new ImageRejectedException("corrupt_image", "the image could not be transformed: " + e, e);
+            throw new ImageRejectedException("corrupt_image", "the image could not be transformed", e);
         } catch (OutOfMemoryError e) {
             // The pixel limit bounds memory; this is the last line that keeps a worker alive if the heap is smaller.
             throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);

@@ -164,8 +164,8 @@ final class SourceImage implements AutoCloseable {
             throw timeout(budgetNanos);
         }
         if (truncation.message != null) {
-            throw new ImageRejectedException("corrupt_image", "the " + format.key() + " data is damaged: "
-                    + truncation.message);
+            throw new ImageRejectedException("corrupt_image", "the " + format.key() + " data is damaged: it ends early",
+                    new IllegalStateException(truncation.message));
         }
         if (image == null) {
             throw new ImageRejectedException("corrupt_image", "the " + format.key() + " decoder returned no image");
@@ -203,9 +203,8 @@ final class SourceImage implements AutoCloseable {
         if (e instanceof ImageRejectedException rejected) {
             return rejected;
         }
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new ImageRejectedException("corrupt_image", "the " + format.key() + " data cannot be decoded: "
-                + detail, e);
+        // The decoder's own words stay in the worker's log (the cause); the person gets a plain sentence (issue 12).
+        return new ImageRejectedException("corrupt_image", "the " + format.key() + " data cannot be decoded", e);
     }
 
     @Override

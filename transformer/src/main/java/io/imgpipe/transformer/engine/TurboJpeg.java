@@ -75,8 +75,8 @@ final class TurboJpeg {
             int rc = api.tjDecompress2(handle, jpeg, new NativeLong(jpeg.length), pixels, w, w * 4, h,
                     PIXEL_FORMAT_BGRX, 0);
             if (rc != 0 && api.tjGetErrorCode(handle) == ERROR_FATAL) {
-                throw new ImageRejectedException("corrupt_image", "the jpeg data cannot be decoded: "
-                        + api.tjGetErrorStr2(handle));
+                throw new ImageRejectedException("corrupt_image", "the jpeg data cannot be decoded",
+                        new IllegalStateException(api.tjGetErrorStr2(handle)));
             }
             if (rc != 0 && isDamage(api.tjGetErrorStr2(handle))) {
                 // A warning about the entropy-coded data itself means the pixels are (partly) invented; warnings

@@ -89,6 +89,9 @@ public final class TransformJobConsumer extends MessageConsumer {
             result = engine.transform(job.body(), requested);
             transformTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         } catch (ImageRejectedException e) {
+            if (e.getCause() != null) {
+                log.info("event=rejected_detail image_id={} reason={} cause=\"{}\"", id, e.reason(), e.getCause().toString());
+            }
             fail(job, id, started, e.reason(), e.getMessage());
             return;
         } catch (BadOptionException e) {

@@ -71,7 +71,7 @@ class TransformJobConsumerTest {
 
     private static InboundMessage job(String options, boolean redelivered, Integer attempt, String replyTo) {
         OutboundMessage submitted = ImageMessages.submitted(ID, "", Instant.ofEpochMilli(1_000), ImageFormat.PNG,
-                options, "a.png", new byte[] {1, 2, 3}, replyTo);
+                options, "a.png", null, new byte[] {1, 2, 3}, replyTo);
         AMQP.BasicProperties props = submitted.properties();
         if (attempt != null) {
             Map<String, Object> headers = new HashMap<>(props.getHeaders());
