@@ -22,6 +22,7 @@ import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
 import io.imgpipe.gateway.upload.ReplyQueues;
 import io.imgpipe.gateway.upload.UploadAuth;
+import io.imgpipe.gateway.upload.UploadBudget;
 import io.imgpipe.gateway.upload.UploadHandler;
 import io.imgpipe.gateway.upload.UploadReader;
 import io.imgpipe.runtime.ServiceRuntime;
@@ -89,8 +90,11 @@ public final class Gateway implements AutoCloseable {
         RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
         ReplyQueues replies = new ReplyQueues(runtime.connection());
-        UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), config.options(),
-                depth, replies, recent, new UploadAuth(config.uploadTokens()),
+        UploadBudget budget = new UploadBudget(config.maxInflightUploadBytes());
+        Gauge.builder("imgpipe.gateway.upload.inflight.bytes", budget, UploadBudget::reserved)
+                .description("Upload bytes held from body to broker confirm").baseUnit("bytes").register(registry);
+        UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), budget,
+                config.options(), depth, replies, recent, new UploadAuth(config.uploadTokens()),
                 new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds());
         DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param host           address to listen on ({@code IMGPIPE_HTTP_HOST}, default 0.0.0.0)
  * @param port           HTTP port ({@code IMGPIPE_HTTP_PORT}, default 8080; 0 = any free port)
  * @param maxUploadBytes largest upload accepted ({@code IMGPIPE_MAX_UPLOAD_BYTES}, default 25 MiB)
+ * @param maxInflightUploadBytes bytes of uploads held at once, from body to broker confirm
+ *                       ({@code IMGPIPE_MAX_INFLIGHT_UPLOAD_BYTES}, default 256 MiB); past it uploads get 503
  * @param maxWaitSeconds longest {@code Prefer: wait} / {@code ?wait} ({@code IMGPIPE_MAX_WAIT_SECONDS}, default 60)
  * @param queueLimit     job queue depth above which uploads get 503 ({@code IMGPIPE_QUEUE_LIMIT}, default 10000)
  * @param uploadTokens   SHA-256 hex digests of accepted upload tokens ({@code IMGPIPE_UPLOAD_TOKENS}); empty = open.
@@ -28,7 +30,8 @@ import java.util.stream.Collectors;
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  * @param security       keys, signing secret and the limits that protect the perimeter
  */
-public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes, int maxWaitSeconds,
+public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
+                              long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
                               int dbPoolSize, Security security) {
 
@@ -85,6 +88,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 env.string("IMGPIPE_HTTP_HOST", "0.0.0.0"),
                 env.integer("IMGPIPE_HTTP_PORT", 8080, 0, 65535),
                 env.number("IMGPIPE_MAX_UPLOAD_BYTES", 25L * 1024 * 1024, 1, 1L << 31),
+                env.number("IMGPIPE_MAX_INFLIGHT_UPLOAD_BYTES", 256L * 1024 * 1024, 1, Long.MAX_VALUE),
                 env.integer("IMGPIPE_MAX_WAIT_SECONDS", 60, 0, 3600),
                 env.number("IMGPIPE_QUEUE_LIMIT", 10_000, 1, Long.MAX_VALUE),
                 tokens,

@@ -51,6 +51,7 @@ public final class UploadHandler implements HttpHandler {
 
     private final ServiceRuntime runtime;
     private final UploadReader reader;
+    private final UploadBudget budget;
     private final OptionsParser options;
     private final QueueDepth queueDepth;
     private final ReplyQueues replies;
@@ -62,11 +63,13 @@ public final class UploadHandler implements HttpHandler {
     private final Timer acceptTimer;
     private final DistributionSummary uploadBytes;
 
-    public UploadHandler(ServiceRuntime runtime, UploadReader reader, OptionsParser options, QueueDepth queueDepth,
-                         ReplyQueues replies, RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds,
-                         ImageQueries queries, int maxWaitSeconds) {
+    public UploadHandler(ServiceRuntime runtime, UploadReader reader, UploadBudget budget, OptionsParser options,
+                         QueueDepth queueDepth, ReplyQueues replies,
+                         RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds, ImageQueries queries,
+                         int maxWaitSeconds) {
         this.runtime = runtime;
         this.reader = reader;
+        this.budget = budget;
         this.options = options;
         this.queueDepth = queueDepth;
         this.replies = replies;
@@ -100,6 +103,21 @@ public final class UploadHandler implements HttpHandler {
         String owner = Perimeter.caller(exchange).owner();
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         ImageId keyed = key == null ? null : idempotentIds.idFor(owner, key); // a bad key is a 400 before the body
+        UploadBudget.Reservation held;
+        try {
+            held = budget.reserve(reader.bytesToHold(exchange));
+        } catch (ApiException e) {
+            outcome(e.error());
+            throw e;
+        }
+        try (held) {
+            accept(exchange, t0, requested, wait, owner, keyed, held);
+        }
+    }
+
+    /** Reads, publishes and answers an upload whose bytes {@code held} reserves until the broker confirmed it. */
+    private void accept(HttpServerExchange exchange, long t0, TransformOptions requested, int wait, String owner,
+                        ImageId keyed, UploadBudget.Reservation held) throws Exception {
         Upload upload = reader.read(exchange); // answers Expect: 100-continue, so every check above comes first
         ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
             outcome("unsupported_format");
@@ -116,6 +134,7 @@ public final class UploadHandler implements HttpHandler {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
                     owner, upload.bytes(), reply == null ? null : reply.queue());
             confirm(id, message);
+            held.close(); // the broker has the bytes: a waiting request holds no budget
             recent.accepted(id.value(), owner, digest);
             runtime.activity(ActivityEvent.now(id, "gateway", "accepted", trace, Map.of(
                     "format", format.key(), "bytes", upload.bytes().length, "options", requested.asMap(),

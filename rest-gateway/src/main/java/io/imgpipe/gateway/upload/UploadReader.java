@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Reads an upload from a raw body or a multipart/form-data field {@code file}, refusing more than the limit before
@@ -33,12 +34,8 @@ public final class UploadReader {
      * the body only here, so a refusal before this point costs it no upload.
      */
     public Upload read(HttpServerExchange exchange) throws IOException {
-        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        boolean multipart = contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
-        long declared = exchange.getRequestContentLength();
-        if (declared > maxBytes + (multipart ? MULTIPART_OVERHEAD : 0)) {
-            throw tooLarge();
-        }
+        boolean multipart = isMultipart(exchange);
+        bytesToHold(exchange);
         if (HttpContinue.requiresContinueResponse(exchange)) {
             HttpContinue.sendContinueResponseBlocking(exchange);
         }
@@ -49,11 +46,38 @@ public final class UploadReader {
         return upload;
     }
 
+    /**
+     * The most bytes this request's body can hold, from its {@code Content-Length} (413 when that is over the limit)
+     * or, when it is sent chunked, the limit itself; what {@link UploadBudget} reserves before the body is read.
+     */
+    public long bytesToHold(HttpServerExchange exchange) {
+        long limit = maxBytes + (isMultipart(exchange) ? MULTIPART_OVERHEAD : 0);
+        long declared = exchange.getRequestContentLength();
+        if (declared > limit) {
+            throw tooLarge();
+        }
+        return declared >= 0 ? declared : limit;
+    }
+
+    private static boolean isMultipart(HttpServerExchange exchange) {
+        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
     private Upload readRaw(HttpServerExchange exchange) throws IOException {
         exchange.setMaxEntitySize(maxBytes + 1);
         byte[] bytes;
+        long declared = exchange.getRequestContentLength();
         try (InputStream in = exchange.getInputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (declared >= 0) {
+                // One array of the declared size: no growing copies of a large body (G1 humongous allocations).
+                bytes = new byte[(int) declared];
+                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                    throw new IOException("short body");
+                }
+            } else {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
         } catch (IOException e) {
             if (exchange.getRequestContentLength() < 0 && String.valueOf(e.getMessage()).contains("UT000020")) {
                 throw tooLarge();

@@ -57,6 +57,7 @@ class UploadHandlerTest {
     private final QueueDepth depth = mock(QueueDepth.class);
     private final ReplyQueues replies = mock(ReplyQueues.class);
     private final ImageQueries queries = mock(ImageQueries.class);
+    private final UploadBudget budget = new UploadBudget(1 << 20);
     private final List<ActivityEvent> activity = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Undertow server;
@@ -71,7 +72,7 @@ class UploadHandlerTest {
             return CompletableFuture.completedFuture(null);
         });
         when(publisher.publish(any())).thenReturn(CompletableFuture.completedFuture(null));
-        UploadHandler handler = new UploadHandler(runtime, new UploadReader(1 << 20), OptionsParser.withPresets(null),
+        UploadHandler handler = new UploadHandler(runtime, new UploadReader(1 << 20), budget, OptionsParser.withPresets(null),
                 depth, replies, new RecentUploads(), new UploadAuth(Set.of()), new IdempotentIds(null), queries, 5);
         server = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(new BlockingHandler(new ErrorMapper(handler))).build();
@@ -140,6 +141,26 @@ class UploadHandlerTest {
         assertThat(answer.statusCode()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).contains("5");
         verify(publisher, never()).publish(any());
+    }
+
+    @Test
+    void givenTheUploadBudgetHeldByOthers_whenUploaded_thenItIs503BeforeTheBodyAndNothingIsPublished() throws Exception {
+        try (UploadBudget.Reservation others = budget.reserve(1 << 20)) {
+            HttpResponse<String> answer = post("", png());
+
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("overloaded");
+            assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+            verify(publisher, never()).publish(any());
+        }
+    }
+
+    @Test
+    void givenAnAcceptedOrRefusedUpload_whenAnswered_thenItsBudgetIsGivenBack() throws Exception {
+        assertThat(post("", png()).statusCode()).isEqualTo(202);
+        assertThat(post("", "hello".getBytes()).statusCode()).isEqualTo(415);
+
+        assertThat(budget.reserved()).isZero();
     }
 
     @Test
