@@ -24,6 +24,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -253,7 +256,7 @@ public final class EngineBench {
                 if (p.waitFor() != 0) {
                     throw new IllegalStateException("vipsbench failed: " + output);
                 }
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile(" img_per_s=([0-9.]+)").matcher(output);
+                Matcher m = Pattern.compile(" img_per_s=([0-9.]+)").matcher(output);
                 if (!m.find()) {
                     throw new IllegalStateException("no result from vipsbench: " + output);
                 }
@@ -324,7 +327,7 @@ public final class EngineBench {
 
     private static byte[] thumbnailator(byte[] input, int box, boolean gray) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thumbnails.Builder<? extends java.io.InputStream> b = Thumbnails.of(new ByteArrayInputStream(input))
+        Thumbnails.Builder<? extends InputStream> b = Thumbnails.of(new ByteArrayInputStream(input))
                 .size(box, box).outputFormat("jpg").outputQuality(0.85f);
         if (gray) {
             b.addFilter(img -> {

@@ -8,6 +8,7 @@ import io.imgpipe.transformer.engine.TransformResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,7 +68,7 @@ final class EngineRun {
                     w.get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
                     tally.failure("engine_timeout");
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     tally.failure("engine_crash: " + e.getCause());
                 }
             }

@@ -12,14 +12,19 @@ import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,9 +255,9 @@ public final class PipelineBench {
         }
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    private static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
@@ -335,7 +340,7 @@ public final class PipelineBench {
             }
             int n = copies * images.size();
             Map<String, String> db = pipeline.settings();
-            try (var sql = java.sql.DriverManager.getConnection(db.get(Env.JDBC_URL), db.getOrDefault(Env.DB_USER,
+            try (var sql = DriverManager.getConnection(db.get(Env.JDBC_URL), db.getOrDefault(Env.DB_USER,
                     "postgres"), db.getOrDefault(Env.DB_PASSWORD, ""))) {
                 long before = finished(sql);
                 long t0 = System.nanoTime();
@@ -367,7 +372,7 @@ public final class PipelineBench {
     }
 
     /** Uploads with a stored result or failure. */
-    private static long finished(java.sql.Connection sql) throws java.sql.SQLException {
+    private static long finished(Connection sql) throws SQLException {
         try (var rs = sql.createStatement().executeQuery(
                 "SELECT (SELECT count(*) FROM results) + (SELECT count(*) FROM failures)")) {
             rs.next();

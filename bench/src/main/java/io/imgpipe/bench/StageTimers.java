@@ -1,5 +1,6 @@
 package io.imgpipe.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +59,7 @@ final class StageTimers {
                     }
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return totals;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

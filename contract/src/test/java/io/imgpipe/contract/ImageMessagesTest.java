@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImageMessagesTest {
 
@@ -112,9 +113,9 @@ class ImageMessagesTest {
         AMQP.BasicProperties bad = new AMQP.BasicProperties.Builder()
                 .headers(Map.of(MessageHeaders.IMAGE_ID, "../../etc/passwd")).build();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InboundMessage("k", none, new byte[0], false).imageId())
+        assertThatThrownBy(() -> new InboundMessage("k", none, new byte[0], false).imageId())
                 .isInstanceOf(MalformedMessageException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InboundMessage("k", bad, new byte[0], false).imageId())
+        assertThatThrownBy(() -> new InboundMessage("k", bad, new byte[0], false).imageId())
                 .isInstanceOf(MalformedMessageException.class);
     }
 

@@ -6,8 +6,11 @@ import org.apache.qpid.server.model.SystemConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -61,7 +64,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static URL configuration(Path work, Store store) throws IOException {
         String template;
         try (var in = EmbeddedBroker.class.getClassLoader().getResourceAsStream("qpid-embedded.json")) {
-            template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String node;
         String host;
@@ -84,11 +87,11 @@ public final class EmbeddedBroker implements AutoCloseable {
      * Whether the store already holds what a previous run left (its tables exist): when it does not, the broker
      * starts empty and jobs accepted before may have no message left (see {@link PendingRedrive}).
      */
-    static boolean holdsPreviousRun(Store store) throws java.sql.SQLException {
+    static boolean holdsPreviousRun(Store store) throws SQLException {
         if (!(store instanceof Store.Jdbc jdbc)) {
             return false;
         }
-        try (var db = java.sql.DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+        try (var db = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
              var rs = db.createStatement().executeQuery("SELECT to_regclass('qpid_queue_entries') IS NOT NULL")) {
             return rs.next() && rs.getBoolean(1);
         }

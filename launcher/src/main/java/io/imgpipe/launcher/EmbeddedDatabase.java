@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server started from the io.zonky binaries, on a free loopback port. It runs with fsync off:
@@ -27,7 +29,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Optional<Path> dataDir) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(EmbeddedBroker.freePort())
-                .setPGStartupWait(java.time.Duration.ofSeconds(60));
+                .setPGStartupWait(Duration.ofSeconds(60));
         if (dataDir.isPresent()) {
             Path dir = dataDir.get().toAbsolutePath();
             Files.createDirectories(dir);
@@ -49,7 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 LOG.warn("event=stale_postgres pid={} action=stop", stale);
                 p.destroy();
                 try {
-                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    p.onExit().get(20, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     p.destroyForcibly();
                 }

@@ -6,11 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,8 +73,8 @@ class OneJvmDurabilityIT {
         Process launcher = pb.redirectErrorStream(true).redirectOutput(data.resolve("launcher.log").toFile()).start();
         String id;
         try {
-            Http first = new Http(java.net.URI.create("http://127.0.0.1:" + port + "/"));
-            assertThat(Await.until(java.time.Duration.ofSeconds(90), () -> ready(first, launcher), r -> r != 0))
+            Http first = new Http(URI.create("http://127.0.0.1:" + port + "/"));
+            assertThat(Await.until(Duration.ofSeconds(90), () -> ready(first, launcher), r -> r != 0))
                     .as("the launcher's health (log: %s)", data.resolve("launcher.log")).isEqualTo(200);
             HttpResponse<byte[]> accepted = first.post("image?width=50", jpeg);
             assertThat(accepted.statusCode()).isEqualTo(202);
@@ -80,7 +82,7 @@ class OneJvmDurabilityIT {
         } finally {
             // When that JVM is killed with SIGKILL (no shutdown hook runs)
             launcher.destroyForcibly();
-            assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
         // And the pipeline starts again on the same data directory, with every service

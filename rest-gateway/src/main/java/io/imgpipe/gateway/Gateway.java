@@ -38,12 +38,14 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.time.Clock;
@@ -73,7 +75,7 @@ public final class Gateway implements AutoCloseable {
         OwnerIndex owners = new OwnerIndex(id -> {
             try {
                 return queries.ownership(id).map(ImageQueries.Ownership::owner).orElse(null);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 return null;
             }
         });
@@ -153,7 +155,7 @@ public final class Gateway implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 // A client that dribbles its headers or pauses in its body is cut off, not waited for.
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, security.headerTimeoutMillis())
-                .setSocketOption(org.xnio.Options.READ_TIMEOUT, security.readTimeoutMillis())
+                .setSocketOption(Options.READ_TIMEOUT, security.readTimeoutMillis())
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)
                 .setServerOption(UndertowOptions.MULTIPART_MAX_ENTITY_SIZE, config.maxUploadBytes() + 64 * 1024)

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes originals, results and failures. Every write is one insert keyed by image id that does nothing when the
@@ -145,8 +147,8 @@ public final class ImageArchive {
     }
 
     /** Ids of images accepted before {@code cutoff}, oldest first, at most {@code limit}: one retention batch. */
-    public java.util.List<String> acceptedBefore(Instant cutoff, int limit) throws SQLException {
-        java.util.List<String> ids = new java.util.ArrayList<>();
+    public List<String> acceptedBefore(Instant cutoff, int limit) throws SQLException {
+        List<String> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT image_id FROM originals WHERE accepted_at < ? ORDER BY accepted_at LIMIT ?")) {
             ps.setTimestamp(1, Timestamp.from(cutoff));

@@ -5,6 +5,7 @@ import io.imgpipe.runtime.db.DatabaseWorker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /** The running save2db service: migrates the schema, then stores what arrives on its queue. */
 public final class Save2db implements AutoCloseable {
@@ -22,8 +23,8 @@ public final class Save2db implements AutoCloseable {
                     ImageArchive archive = new ImageArchive(pool);
                     if (config.retentionDays() > 0) {
                         runtime.closeOnExit(new Retention(pool, archive, runtime,
-                                java.time.Duration.ofDays(config.retentionDays()),
-                                java.time.Duration.ofSeconds(config.retentionEverySeconds())));
+                                Duration.ofDays(config.retentionDays()),
+                                Duration.ofSeconds(config.retentionEverySeconds())));
                     }
                     return new StoreConsumer(archive, runtime, config.threads());
                 }));

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -92,17 +93,17 @@ final class StoreConsumer extends MessageConsumer {
     private void delete(InboundMessage m) throws Exception {
         ImageId id = m.imageId();
         ImageArchive.Deleted outcome = archive.delete(id.value(), m.string(MessageHeaders.OWNER).orElse(null));
-        Counter.builder("imgpipe.save2db.deletes").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+        Counter.builder("imgpipe.save2db.deletes").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .register(runtime.registry()).increment();
         log.info("event=deleted image_id={} outcome={}", id, outcome);
         if (outcome != ImageArchive.Deleted.NOT_OWNER) {
             runtime.activity(ActivityEvent.now(id, SERVICE, "deleted", m.traceparent(),
-                    Map.of("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)))).get(30, TimeUnit.SECONDS);
+                    Map.of("outcome", outcome.name().toLowerCase(Locale.ROOT)))).get(30, TimeUnit.SECONDS);
         }
         String replyTo = m.properties().getReplyTo();
         if (replyTo != null && !replyTo.isBlank()) {
             runtime.publisher().publish(ImageMessages.replyTo(replyTo, ImageMessages.deleted(id, m.traceparent(),
-                    outcome.name().toLowerCase(java.util.Locale.ROOT))), false).get(30, TimeUnit.SECONDS);
+                    outcome.name().toLowerCase(Locale.ROOT))), false).get(30, TimeUnit.SECONDS);
         }
     }
 

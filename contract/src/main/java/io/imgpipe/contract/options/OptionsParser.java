@@ -1,10 +1,14 @@
 package io.imgpipe.contract.options;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -66,7 +70,7 @@ public final class OptionsParser {
 
     /** Every preset by name, as its query string. */
     public Map<String, String> presets() {
-        return new java.util.TreeMap<>(presets);
+        return new TreeMap<>(presets);
     }
 
     public Set<String> presetNames() {
@@ -162,14 +166,14 @@ public final class OptionsParser {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            out.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+            out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return out;
     }
 
     private static String decode(String s) {
         try {
-            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return s;
         }

@@ -2,6 +2,7 @@ package io.imgpipe.contract.options;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -42,7 +43,7 @@ public record TransformOption<T>(
         INTEGER, NUMBER, BOOLEAN, CHOICE, TEXT;
 
         public String jsonName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -3,6 +3,7 @@ package io.imgpipe.contract.options;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class OptionTableTest {
     void givenEveryOptionSet_whenWrittenCanonically_thenItIsInTableOrderAndParsesBackToTheSameOptions() {
         String query = String.join("&", OptionTable.names().stream().map(n -> n + "=" + SAMPLE.get(n)).toList());
         List<String> shuffled = Arrays.asList(query.split("&"));
-        java.util.Collections.reverse(shuffled);
+        Collections.reverse(shuffled);
 
         TransformOptions o = parser.parse(String.join("&", shuffled));
 

@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -161,7 +163,7 @@ class OptionsParserTest {
         "format|svg", "format|heic",
         "quality|0", "quality|101"})
     void givenAnOutOfRangeValue_whenParsed_thenTheErrorNamesItsParameter(String name, String value) {
-        String query = name + "=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        String query = name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
 
         BadOptionException e = assertThrows(BadOptionException.class, () -> parser.parse(query));
 

@@ -1,5 +1,6 @@
 package io.imgpipe.contract.options;
 
+import io.imgpipe.contract.format.ImageFormat;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,10 +31,10 @@ class TransformOptionsTest {
 
     @Test
     void givenAnOutputFormat_whenResolvedForAnInput_thenAutoKeepsTheInputsFormat() {
-        assertThat(OutputFormat.AUTO.resolve(io.imgpipe.contract.format.ImageFormat.GIF))
-                .isEqualTo(io.imgpipe.contract.format.ImageFormat.GIF);
-        assertThat(OutputFormat.PNG.resolve(io.imgpipe.contract.format.ImageFormat.GIF))
-                .isEqualTo(io.imgpipe.contract.format.ImageFormat.PNG);
+        assertThat(OutputFormat.AUTO.resolve(ImageFormat.GIF))
+                .isEqualTo(ImageFormat.GIF);
+        assertThat(OutputFormat.PNG.resolve(ImageFormat.GIF))
+                .isEqualTo(ImageFormat.PNG);
         assertThat(OutputFormat.AUTO.format()).isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Alert;
+import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 
@@ -106,13 +107,13 @@ class SecurityPageIT {
         UploadPage page = new UploadPage(driver, keyed.baseUrl());
         page.waitUntil(Duration.ofSeconds(20), d -> "true".equals(page.script(
                 "return document.documentElement.dataset.ready || ''")), () -> "page not ready");
-        assertThat(driver.findElement(org.openqa.selenium.By.id("auth-pill")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("auth-pill")).isDisplayed()).isFalse();
 
         page.addFiles(fixture("autumn.jpg"));
         page.waitUntilFinal("autumn.jpg", RESULT_TIMEOUT);
         assertThat(page.state(page.card("autumn.jpg"))).isEqualTo("done");
         page.waitUntil(Duration.ofSeconds(10), d -> page.showsPicture(page.card("autumn.jpg")
-                .findElement(org.openqa.selenium.By.cssSelector(".side-result img"))), () -> "no result picture");
+                .findElement(By.cssSelector(".side-result img"))), () -> "no result picture");
         browser.screenshot("keyed-upload-done");
 
         page.openGallery();

@@ -3,6 +3,7 @@ package io.imgpipe.gateway.auth;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -49,7 +50,7 @@ public record ApiKey(String owner, byte[] digest, boolean operator) {
             }
             byte[] digest;
             try {
-                digest = HexFormat.of().parseHex(parts[1].toLowerCase(java.util.Locale.ROOT));
+                digest = HexFormat.of().parseHex(parts[1].toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("IMGPIPE_API_KEYS: the digest of owner " + parts[0]
                         + " is not hex (printf %s \"$KEY\" | sha256sum)");

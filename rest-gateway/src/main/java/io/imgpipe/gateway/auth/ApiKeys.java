@@ -1,5 +1,6 @@
 package io.imgpipe.gateway.auth;
 
+import io.imgpipe.gateway.upload.UploadAuth;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 
@@ -52,7 +53,7 @@ public final class ApiKeys {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        byte[] presented = io.imgpipe.gateway.upload.UploadAuth.sha256(token);
+        byte[] presented = UploadAuth.sha256(token);
         // Every digest is compared, in constant time each, so the timing tells nothing about which one matched.
         ApiKey match = null;
         for (List<ApiKey> keys : List.of(configured, managed.get())) {

@@ -1,5 +1,6 @@
 package io.imgpipe.gateway.auth;
 
+import io.imgpipe.gateway.upload.UploadAuth;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
 
@@ -45,7 +46,7 @@ public final class KeysCli {
                 }
                 boolean operator = args.length > 2 && args[2].equals("--operator");
                 String key = newKey();
-                ApiKey parsed = new ApiKey(args[1], io.imgpipe.gateway.upload.UploadAuth.sha256(key), operator);
+                ApiKey parsed = new ApiKey(args[1], UploadAuth.sha256(key), operator);
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO api_keys (owner, digest, operator) VALUES (?, ?, ?) RETURNING id")) {
                     ps.setString(1, parsed.owner());

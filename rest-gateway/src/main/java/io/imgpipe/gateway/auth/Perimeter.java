@@ -9,6 +9,8 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
@@ -106,9 +108,9 @@ public final class Perimeter implements HttpHandler {
     private static void checkToken(HttpServerExchange exchange) {
         String cookie = cookie(exchange, CSRF_COOKIE);
         String header = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
-        if (cookie == null || header == null || cookie.isEmpty() || !java.security.MessageDigest.isEqual(
-                cookie.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                header.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        if (cookie == null || header == null || cookie.isEmpty() || !MessageDigest.isEqual(
+                cookie.getBytes(StandardCharsets.US_ASCII),
+                header.getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiException(403, "csrf_token", "writes from a browser need the page's token; reload the page");
         }
     }

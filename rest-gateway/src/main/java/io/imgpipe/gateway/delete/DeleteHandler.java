@@ -19,6 +19,7 @@ import io.undertow.server.HttpServerExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +77,7 @@ public final class DeleteHandler implements HttpHandler {
                     reply.queue())).get(10, TimeUnit.SECONDS);
             InboundMessage answer = reply.future().get(ANSWER_SECONDS, TimeUnit.SECONDS);
             outcome = answer.string(MessageHeaders.REASON).orElse("deleted");
-        } catch (TimeoutException | ExecutionException | java.io.IOException e) {
+        } catch (TimeoutException | ExecutionException | IOException e) {
             LOG.warn("event=delete_unanswered image_id={} error=\"{}\"", id, e.toString());
             throw new ApiException(503, "unavailable", "the delete was not confirmed in time; retry (it is safe)", 2);
         }

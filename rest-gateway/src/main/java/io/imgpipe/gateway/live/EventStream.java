@@ -10,6 +10,7 @@ import io.undertow.server.handlers.sse.ServerSentEventConnection;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
 import io.undertow.util.AttachmentKey;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +105,7 @@ public final class EventStream {
     private static void closeQuietly(ServerSentEventConnection c) {
         try {
             c.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // already gone
         }
     }

@@ -2,6 +2,7 @@ package io.imgpipe.gateway.read;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Ids this gateway accepted in the last minutes, so that a GET that arrives before save2db stored the original says
@@ -36,10 +37,10 @@ public final class RecentUploads {
         return get(id).isPresent();
     }
 
-    public synchronized java.util.Optional<Accepted> get(String id) {
+    public synchronized Optional<Accepted> get(String id) {
         Accepted a = accepted.get(id);
-        return a != null && System.currentTimeMillis() - a.at() < KEEP_MILLIS ? java.util.Optional.of(a)
-                : java.util.Optional.empty();
+        return a != null && System.currentTimeMillis() - a.at() < KEEP_MILLIS ? Optional.of(a)
+                : Optional.empty();
     }
 
     /** A deleted image is no longer {@code queued}. */

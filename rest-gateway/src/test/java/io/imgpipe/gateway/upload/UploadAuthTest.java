@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HexFormat;
 import java.util.Set;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +32,7 @@ class UploadAuthTest {
         for (String header : new String[]{null, "Bearer wrong", "Basic czNjcmV0", "Bearer ", "s3cret"}) {
             HttpServerExchange ex = exchange(header);
             assertThatThrownBy(() -> auth.check(ex)).as(String.valueOf(header))
-                    .isInstanceOfSatisfying(ApiException.class, e -> org.assertj.core.api.Assertions
-                            .assertThat(e.status()).isEqualTo(401));
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(401));
         }
     }
 

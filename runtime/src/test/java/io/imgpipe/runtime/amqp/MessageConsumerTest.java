@@ -1,10 +1,12 @@
 package io.imgpipe.runtime.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.imgpipe.contract.MessageHeaders;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.MalformedMessageException;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -93,7 +96,7 @@ class MessageConsumerTest {
     @Test
     void givenAHandlerThatFailsTransiently_whenAMessageArrives_thenItIsRequeuedNotAcked() throws Exception {
         behaviour = m -> {
-            throw new java.sql.SQLTransientConnectionException("database down");
+            throw new SQLTransientConnectionException("database down");
         };
 
         deliver(8, false);
@@ -139,8 +142,8 @@ class MessageConsumerTest {
 
     @Test
     void givenAChannelThatDiesBeforeTheAck_whenHandled_thenTheWorkerSurvivesForTheNextMessage() throws Exception {
-        doThrow(new com.rabbitmq.client.AlreadyClosedException(
-                new com.rabbitmq.client.ShutdownSignalException(false, false, null, null)))
+        doThrow(new AlreadyClosedException(
+                new ShutdownSignalException(false, false, null, null)))
                 .when(channel).basicAck(12, false);
 
         deliver(12, false);

@@ -11,6 +11,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOWriteProgressListener;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -129,7 +130,7 @@ final class Encoder {
 
     private static BufferedImage gray(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        byte[] dst = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        byte[] dst = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
         int[] src = Pixels.data(image);
         for (int i = 0; i < src.length; i++) {
             dst[i] = (byte) src[i]; // already gray: R = G = B

@@ -8,6 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -96,7 +97,7 @@ final class TurboJpeg {
      * and SOS parameters of a sequential JPEG, are harmless: the pixels are all there.
      */
     static boolean isDamage(String warning) {
-        String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+        String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
         return !(w.contains("extraneous bytes") || w.contains("invalid sos parameters for sequential"));
     }
 }

@@ -7,10 +7,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The JPEG paths side by side: libjpeg-turbo (when the machine has it) and the ImageIO decoder every machine has,
@@ -35,7 +37,7 @@ class ImageIoJpegFallbackTest {
 
     @Test
     void givenTheNativeLibraryIsExpected_whenTheEngineStarts_thenItDecodesJpegWithIt() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(nativeExpected(),
+        assumeTrue(nativeExpected(),
                 EXPECT_NATIVE + " is not true: the native path is optional here");
 
         assertThat(preferred.decodesJpegNatively()).as("libjpeg-turbo loaded (" + EXPECT_NATIVE + "=true)").isTrue();
@@ -97,7 +99,7 @@ class ImageIoJpegFallbackTest {
 
     @Test
     void givenTheImageIoDecoder_whenADecodeExceedsTheBudget_thenItTimesOut() {
-        ImageEngine hurried = new ImageEngine(new EngineLimits(1_000_000, 1 << 20, 10, java.time.Duration.ofNanos(1)),
+        ImageEngine hurried = new ImageEngine(new EngineLimits(1_000_000, 1 << 20, 10, Duration.ofNanos(1)),
                 false);
 
         ImageRejectedException e = assertThrows(ImageRejectedException.class,

@@ -5,6 +5,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -15,6 +16,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /** Fixture images: small files from src/test/resources/images, and images made in code. */
 final class TestImages {
@@ -64,7 +67,7 @@ final class TestImages {
     static BufferedImage flat(int width, int height, int argb, int type) {
         BufferedImage img = new BufferedImage(width, height, type);
         Graphics2D g = img.createGraphics();
-        g.setComposite(java.awt.AlphaComposite.Src);
+        g.setComposite(AlphaComposite.Src);
         g.setColor(new Color(argb, true));
         g.fillRect(0, 0, width, height);
         g.dispose();
@@ -85,7 +88,7 @@ final class TestImages {
         return write(image, format, param -> { });
     }
 
-    static byte[] write(BufferedImage image, String format, java.util.function.Consumer<ImageWriteParam> setup) {
+    static byte[] write(BufferedImage image, String format, Consumer<ImageWriteParam> setup) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
@@ -109,13 +112,13 @@ final class TestImages {
         tiff.putShort((short) 1);                       // one entry
         tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
         tiff.putInt(0);                                 // no next IFD
-        return withSegment(jpeg, 0xE1, concat("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+        return withSegment(jpeg, 0xE1, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1),
                 tiff.array()));
     }
 
     /** Inserts an APP2 ICC_PROFILE segment (a profile small enough for one chunk) after the SOI marker. */
     static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
-        byte[] header = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] header = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
         return withSegment(jpeg, 0xE2, concat(header, new byte[] {1, 1}, profile));
     }
 

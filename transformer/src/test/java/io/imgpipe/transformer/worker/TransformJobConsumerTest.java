@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -48,7 +52,7 @@ class TransformJobConsumerTest {
     private final ImageEngine engine = mock(ImageEngine.class);
     private final ServiceRuntime runtime = mock(ServiceRuntime.class);
     private final ConfirmingPublisher publisher = mock(ConfirmingPublisher.class);
-    private final List<ActivityEvent> activity = new java.util.ArrayList<>();
+    private final List<ActivityEvent> activity = new ArrayList<>();
     private TransformJobConsumer consumer;
 
     @BeforeEach
@@ -83,7 +87,7 @@ class TransformJobConsumerTest {
 
     private List<OutboundMessage> published() {
         ArgumentCaptor<OutboundMessage> captor = ArgumentCaptor.forClass(OutboundMessage.class);
-        verify(publisher, org.mockito.Mockito.atLeastOnce()).publish(captor.capture());
+        verify(publisher, atLeastOnce()).publish(captor.capture());
         return captor.getAllValues();
     }
 
@@ -111,7 +115,7 @@ class TransformJobConsumerTest {
         consumer.handle(job("", false, null, "amq.gen-reply"));
 
         ArgumentCaptor<OutboundMessage> reply = ArgumentCaptor.forClass(OutboundMessage.class);
-        verify(publisher).publish(reply.capture(), org.mockito.ArgumentMatchers.eq(false));
+        verify(publisher).publish(reply.capture(), eq(false));
         assertThat(reply.getValue().routingKey()).isEqualTo("amq.gen-reply");
         assertThat(reply.getValue().exchange()).isEmpty();
     }
@@ -159,10 +163,10 @@ class TransformJobConsumerTest {
     void givenAConfirmThatFails_whenHandled_thenTheExceptionEscapesSoTheBaseRequeues() throws Exception {
         when(engine.transform(any(), any())).thenReturn(new TransformResult(new byte[] {9}, ImageFormat.PNG, 1, 1,
                 ImageFormat.PNG, 1, 1));
-        when(publisher.publish(any())).thenReturn(CompletableFuture.failedFuture(new java.io.IOException("nack")));
+        when(publisher.publish(any())).thenReturn(CompletableFuture.failedFuture(new IOException("nack")));
 
         assertThatThrownBy(() -> consumer.handle(job("", false, null, null)))
-                .hasRootCauseInstanceOf(java.io.IOException.class);
+                .hasRootCauseInstanceOf(IOException.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.imgpipe.transformer.engine.ops;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * Gaussian blur of standard deviation {@code sigma} pixels. Small sigmas use the exact kernel as two
@@ -71,7 +72,7 @@ public final class GaussianBlur implements ImageOperation {
                 scratch[row + x] = sum;
             }
         }
-        java.util.Arrays.fill(data, 0f);
+        Arrays.fill(data, 0f);
         for (int y = 0; y < h; y++) {
             deadline.checkRow(y);
             int to = y * w;

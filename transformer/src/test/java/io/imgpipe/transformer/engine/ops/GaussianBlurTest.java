@@ -6,9 +6,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Issue #10: large blurs cost the same per pixel whatever the sigma, and still look like the exact gaussian. */
@@ -80,15 +82,14 @@ class GaussianBlurTest {
                 int width = 2 * radius + 1;
                 variance += (width * width - 1) / 12.0;
             }
-            assertThat(Math.sqrt(variance)).as("sigma %s", sigma).isCloseTo(sigma, org.assertj.core.data.Offset
-                    .offset(Math.max(0.5, sigma * 0.05)));
+            assertThat(Math.sqrt(variance)).as("sigma %s", sigma).isCloseTo(sigma, offset(Math.max(0.5, sigma * 0.05)));
         }
     }
 
     @Test
     void givenAFlatImage_whenBlurredWithTheLargestSigma_thenItStaysFlat() {
         BufferedImage img = Pixels.create(50, 30, false);
-        java.util.Arrays.fill(Pixels.data(img), 0xFF336699);
+        Arrays.fill(Pixels.data(img), 0xFF336699);
 
         int[] out = Pixels.data(new GaussianBlur(100).apply(img));
 

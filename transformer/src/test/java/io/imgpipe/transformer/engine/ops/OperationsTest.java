@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,7 @@ class OperationsTest {
 
     private static BufferedImage flat(int width, int height, int argb) {
         BufferedImage img = Pixels.create(width, height, (argb >>> 24) != 0xFF);
-        java.util.Arrays.fill(Pixels.data(img), argb);
+        Arrays.fill(Pixels.data(img), argb);
         return img;
     }
 
@@ -198,7 +199,7 @@ class OperationsTest {
 
         assertThat(out.getWidth()).isEqualTo(100);
         int[] o = Pixels.data(out);
-        long textured = java.util.Arrays.stream(o).filter(c -> (c & 0xFFFFFF) != 0x808080).count();
+        long textured = Arrays.stream(o).filter(c -> (c & 0xFFFFFF) != 0x808080).count();
         assertThat(textured).isEqualTo(60L * 60L); // the whole patch is inside
     }
 
