@@ -36,13 +36,15 @@ jar_of() { ls $1 2>/dev/null | head -1; }
 bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
 launcher_jar=launcher/target/imgpipe.jar
 transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
-if $build || [ -z "$bench_jar" ] || [ ! -f "$launcher_jar" ] || [ -z "$transformer_jar" ]; then
+support_jar=$(jar_of 'test-support/target/imgpipe-test-support-*.jar')
+if $build || [ -z "$bench_jar" ] || [ ! -f "$launcher_jar" ] || [ -z "$transformer_jar" ] || [ -z "$support_jar" ]; then
   # package, not install: the reactor resolves the modules, nothing goes into the shared ~/.m2
   echo "[bench] building: ./mvnw -B -q -o package -DskipTests -pl bench -am" >&2
   ./mvnw -B -q -o package -DskipTests -pl bench -am \
     || ./mvnw -B -q package -DskipTests -pl bench -am
   bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
   transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
+  support_jar=$(jar_of 'test-support/target/imgpipe-test-support-*.jar')
 fi
 
 # The machine may be shared: show what else runs, so the figures can be read against it.
@@ -69,6 +71,7 @@ mkdir -p bench/target/lib
 snapshot "$bench_jar" bench/target/lib/bench.jar
 snapshot "$launcher_jar" bench/target/lib/launcher.jar
 snapshot "$transformer_jar" bench/target/lib/transformer-all.jar
+snapshot "$support_jar" bench/target/lib/test-support.jar   # the child-process harness of the scaling phase
 kind=embedded
 for a in "${args[@]}"; do [ "$a" = --external ] && kind=external; done
 $smoke && kind="$kind-smoke"
@@ -83,6 +86,6 @@ java_opts+=(${BENCH_JAVA_OPTS:-})
 # Every phase is bounded by count and time; the outer timeout only catches a hang (full run < 10 min, smoke < 1).
 limit=900
 $smoke && limit=180
-exec timeout --kill-after=30 "$limit" java "${java_opts[@]}" -cp bench/target/lib/bench.jar:bench/target/lib/launcher.jar \
+exec timeout --kill-after=30 "$limit" java "${java_opts[@]}" -cp bench/target/lib/bench.jar:bench/target/lib/launcher.jar:bench/target/lib/test-support.jar \
   io.imgpipe.bench.PipelineBench --repo "$repo" --out "$repo/bench/target" --transformer-jar "$repo/bench/target/lib/transformer-all.jar" \
   ${args[@]+"${args[@]}"}
