@@ -52,7 +52,7 @@ public final class ActivityLog {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO activity_events (image_id, service, event, at, traceparent, detail)
                     SELECT ?, ?, ?, ?, ?, ?::jsonb WHERE NOT EXISTS (SELECT 1 FROM forgotten_images WHERE image_id = ?)
-                    ON CONFLICT ON CONSTRAINT activity_events_once DO NOTHING""")) {
+                    ON CONFLICT (image_id, service, event, at, (coalesce(detail ->> 'kind', ''))) DO NOTHING""")) {
                 lock(c, e.imageId());
                 ps.setString(1, e.imageId());
                 ps.setString(2, e.service());

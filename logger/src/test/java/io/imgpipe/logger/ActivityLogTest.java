@@ -83,4 +83,16 @@ class ActivityLogTest {
 
         assertThat(row(id)).isEqualTo("transformer|started|1000||{};transformer|done|2000||{}");
     }
+
+    @Test
+    void givenTheOriginalAndTheResultStoredInOneMillisecond_whenKept_thenBothEventsAreKept() throws SQLException {
+        String id = newId();
+
+        assertThat(activityLog.keep(new ActivityEvent(id, "save2db", "stored", 7_000, "", Map.of("kind", "original"))))
+                .isTrue();
+        assertThat(activityLog.keep(new ActivityEvent(id, "save2db", "stored", 7_000, "", Map.of("kind", "result"))))
+                .isTrue();
+
+        assertThat(row(id)).contains("\"original\"").contains("\"result\"");
+    }
 }
