@@ -2,6 +2,7 @@ package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.imgpipe.gateway.http.ApiException;
+import io.imgpipe.gateway.http.ApiExplorer;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.StaticPage;
@@ -109,7 +110,8 @@ public final class Gateway implements AutoCloseable {
                             + ex.getRequestPath());
                 });
         HttpHandler api = new BlockingHandler(new ErrorMapper(routes));
-        HttpHandler root = Handlers.path(api).addExactPath("/events", stream.handler());
+        HttpHandler root = Handlers.path(api).addExactPath("/events", stream.handler())
+                .addPrefixPath("/docs", new ApiExplorer(new ErrorMapper(notFound)));
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
