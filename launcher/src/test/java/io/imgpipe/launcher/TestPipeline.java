@@ -6,9 +6,12 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.containers.RabbitMQContainer;
+import org.testcontainers.lifecycle.Startable;
+import org.testcontainers.utility.DockerImageName;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,8 +19,12 @@ import java.util.Map;
  * <ul>
  *   <li>external, when {@code IMGPIPE_TEST_AMQP_URI} and {@code IMGPIPE_TEST_JDBC_URL} are set (CI points them at
  *       the machine's RabbitMQ and PostgreSQL; a fresh database is created for the run);</li>
- *   <li>Testcontainers (official RabbitMQ and PostgreSQL images) when {@code IMGPIPE_TEST_INFRA=testcontainers}
- *       and a Docker engine answers;</li>
+ *   <li>Testcontainers when {@code IMGPIPE_TEST_INFRA=testcontainers} and a Docker engine answers (Docker, or
+ *       podman's Docker API through {@code DOCKER_HOST}): the images {@code IMGPIPE_TEST_RABBITMQ_IMAGE} (default
+ *       {@code rabbitmq:4-management}) and {@code IMGPIPE_TEST_POSTGRES_IMAGE} (default {@code postgres:17}), any
+ *       name standing in for the official ones, so a machine without a registry can use local builds. With
+ *       Testcontainers' resource reaper off ({@code TESTCONTAINERS_RYUK_DISABLED=true}, where its image cannot be
+ *       pulled) the containers are stopped by this class when the test JVM ends;</li>
  *   <li>embedded Qpid Broker-J and embedded PostgreSQL otherwise.</li>
  * </ul>
  * The log says which one each run used.
@@ -31,12 +38,15 @@ public final class TestPipeline {
     private final String kind;
     private final String jdbcUrl;
     private final ThrowawayDatabase freshDatabase;
+    private final List<Startable> containers;
 
-    private TestPipeline(Pipeline pipeline, String kind, String jdbcUrl, ThrowawayDatabase freshDatabase) {
+    private TestPipeline(Pipeline pipeline, String kind, String jdbcUrl, ThrowawayDatabase freshDatabase,
+                         List<Startable> containers) {
         this.pipeline = pipeline;
         this.kind = kind;
         this.jdbcUrl = jdbcUrl;
         this.freshDatabase = freshDatabase;
+        this.containers = containers;
     }
 
     public static synchronized TestPipeline shared() {
@@ -52,6 +62,8 @@ public final class TestPipeline {
                 if (started.freshDatabase != null) {
                     started.freshDatabase.close();
                 }
+                // The reaper does this when it runs; without it nothing else would.
+                started.containers.forEach(Startable::stop);
             }));
         }
         return shared;
@@ -67,6 +79,7 @@ public final class TestPipeline {
         String jdbc = System.getenv("IMGPIPE_TEST_JDBC_URL");
         String kind;
         ThrowawayDatabase freshDatabase = null;
+        List<Startable> containers = List.of();
         if (amqp != null && !amqp.isBlank() && jdbc != null && !jdbc.isBlank()) {
             kind = "external";
             env.put("IMGPIPE_AMQP_URI", amqp);
@@ -80,8 +93,11 @@ public final class TestPipeline {
         } else if ("testcontainers".equals(System.getenv("IMGPIPE_TEST_INFRA"))
                 && DockerClientFactory.instance().isDockerAvailable()) {
             kind = "testcontainers";
-            RabbitMQContainer rabbit = new RabbitMQContainer("rabbitmq:4-management");
-            PostgreSQLContainer<?> postgres = new PostgreSQLContainer<>("postgres:17");
+            RabbitMQContainer rabbit = new RabbitMQContainer(
+                    image("IMGPIPE_TEST_RABBITMQ_IMAGE", "rabbitmq:4-management", "rabbitmq"));
+            PostgreSQLContainer<?> postgres = new PostgreSQLContainer<>(
+                    image("IMGPIPE_TEST_POSTGRES_IMAGE", "postgres:17", "postgres"));
+            containers = List.of(postgres, rabbit);
             rabbit.start();
             postgres.start();
             env.put("IMGPIPE_AMQP_URI", rabbit.getAmqpUrl().replace("amqp://", "amqp://guest:guest@"));
@@ -94,7 +110,13 @@ public final class TestPipeline {
         Pipeline pipeline = Pipeline.start(env);
         LOG.info("event=test_infrastructure kind={} detail=\"{}\"", kind, pipeline.infrastructure());
         System.out.println("[imgpipe-it] infrastructure=" + kind + " (" + pipeline.infrastructure() + ")");
-        return new TestPipeline(pipeline, kind, env.get("IMGPIPE_JDBC_URL"), freshDatabase);
+        return new TestPipeline(pipeline, kind, env.get("IMGPIPE_JDBC_URL"), freshDatabase, containers);
+    }
+
+    /** The image named by the setting, or the official one, declared a stand-in for the official one. */
+    private static DockerImageName image(String setting, String official, String officialName) {
+        String name = System.getenv().getOrDefault(setting, "");
+        return DockerImageName.parse(name.isBlank() ? official : name).asCompatibleSubstituteFor(officialName);
     }
 
     public URI baseUrl() {

@@ -8,6 +8,7 @@ import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.auth.SignedLinks;
 import io.imgpipe.gateway.delete.DeleteHandler;
 import io.imgpipe.gateway.http.ApiException;
+import io.imgpipe.gateway.http.ApiExplorer;
 import io.imgpipe.gateway.http.ErrorMapper;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.StaticPage;
@@ -146,7 +147,8 @@ public final class Gateway implements AutoCloseable {
                 });
         HttpHandler api = new BlockingHandler(new ErrorMapper(routes));
         HttpHandler root = new ErrorMapper(new Perimeter(keys,
-                Handlers.path(api).addExactPath(Route.EVENT_STREAM.path(), stream.handler())));
+                Handlers.path(api).addExactPath(Route.EVENT_STREAM.path(), stream.handler())
+                        .addPrefixPath("/docs", new ApiExplorer(new ErrorMapper(notFound)))));
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
