@@ -50,14 +50,13 @@ public record Heartbeat(String instance, String service, String version, long st
     }
 
     /**
-     * Transient and short-lived: a beat nobody reads within three intervals (the logger's queue while it is down)
-     * says nothing any more, so the broker may drop it instead of piling it up.
+     * Transient: a beat lost with a broker restart says nothing the next one does not. No {@code expiration}: Qpid
+     * Broker-J reads it as an absolute time and RabbitMQ as a time to live, so no value means the same on both.
      */
     public OutboundMessage toMessage() {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(1)
-                .expiration(String.valueOf(intervalSeconds * 3_000L))
                 .headers(Map.of(MessageHeaders.CREATED_AT, at))
                 .build();
         return new OutboundMessage(Topology.ACTIVITY_EXCHANGE, routingKey(), props, toJson());
