@@ -7,8 +7,9 @@ import { OptionsForm } from './js/options.js';
 import { Uploads } from './js/uploads.js';
 import { Gallery } from './js/gallery.js';
 import { Timeline } from './js/timeline.js';
+import { ClusterView } from './js/cluster.js';
 
-const VIEWS = ['upload', 'gallery'];
+const VIEWS = ['upload', 'gallery', 'cluster'];
 
 function announcer() {
   const region = byId('announcer');
@@ -72,7 +73,7 @@ function wireDropping(uploads) {
     e.preventDefault();
     depth = 0;
     zone.classList.remove('dragging');
-    if (window.location.hash === '#gallery') window.location.hash = '#upload';
+    if (window.location.hash === '#gallery' || window.location.hash === '#cluster') window.location.hash = '#upload';
     uploads.addFiles(e.dataTransfer.files);
   });
   document.addEventListener('paste', (e) => {
@@ -85,7 +86,7 @@ function wireDropping(uploads) {
       .map((file, index) => named(file, index));
     if (files.length === 0) return;
     e.preventDefault();
-    if (window.location.hash === '#gallery') window.location.hash = '#upload';
+    if (window.location.hash === '#gallery' || window.location.hash === '#cluster') window.location.hash = '#upload';
     uploads.addFiles(files);
   });
 }
@@ -130,6 +131,7 @@ async function main() {
   });
   gallery = new Gallery({ showTimeline });
   uploads = new Uploads({ options, live, announce, showTimeline, onAccepted: () => gallery.markStale() });
+  const cluster = new ClusterView();
 
   wireDropping(uploads);
   onLanguageChange(() => {
@@ -137,6 +139,7 @@ async function main() {
     uploads.relabel();
     gallery.relabel();
     timeline.relabel();
+    cluster.relabel();
     liveIndicator(live.state);
   });
   languageSelect.addEventListener('change', async () => {
@@ -152,6 +155,9 @@ async function main() {
   const show = (focus) => {
     const view = route();
     if (view === 'gallery') gallery.show();
+    // The cluster view polls only while it is shown.
+    if (view === 'cluster') cluster.show();
+    else cluster.hide();
     if (focus) byId(`${view}-heading`).focus();
   };
   window.addEventListener('hashchange', () => show(true));

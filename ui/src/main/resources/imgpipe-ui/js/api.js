@@ -99,6 +99,7 @@ export const getEvents = (id, signal) => getJson(imagePath(id, '/events'), signa
 export const getPresets = () => getJson('/presets');
 /** The transform options (name, type, range or choices, default), from the table the gateway's parser uses. */
 export const getOptions = () => getJson('/options');
+export const getCluster = () => getJson('/cluster');
 
 export function listImages({ status = 'all', limit = 20, before = null }, signal) {
   const query = new URLSearchParams({ status, limit: String(limit) });

@@ -46,6 +46,14 @@ public final class Topology {
         return service + "." + event;
     }
 
+    /**
+     * True for a service's {@link Heartbeat} on the activity exchange: news about the cluster, never part of an
+     * image's story, so the logger skips it and the event stream does not forward it.
+     */
+    public static boolean isHeartbeat(String activityRoutingKey) {
+        return activityRoutingKey != null && activityRoutingKey.endsWith("." + Heartbeat.EVENT);
+    }
+
     /** Declares both exchanges, the three work queues and their bindings. Safe to call from every service. */
     public static void declare(Channel channel, QueueArguments arguments) throws IOException {
         channel.exchangeDeclare(IMAGES_EXCHANGE, BuiltinExchangeType.TOPIC, true);

@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.UncheckedIOException;
 
-/** Keeps every activity event: one structured log line and one row each; acknowledges after the insert. */
+/**
+ * Keeps every activity event: one structured log line and one row each; acknowledges after the insert. Heartbeats
+ * share the exchange (and this queue's {@code #} binding) but are not an image's story: they are acknowledged unkept.
+ */
 final class ActivityConsumer extends MessageConsumer {
 
     private final ActivityLog activityLog;
@@ -23,6 +26,9 @@ final class ActivityConsumer extends MessageConsumer {
 
     @Override
     protected void handle(InboundMessage m) throws Exception {
+        if (Topology.isHeartbeat(m.routingKey())) {
+            return;
+        }
         ActivityEvent event;
         try {
             event = ActivityEvent.fromJson(m.body());

@@ -1,6 +1,7 @@
 package io.imgpipe.logger;
 
 import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.Heartbeat;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.OutboundMessage;
@@ -11,6 +12,7 @@ import org.mockito.ArgumentCaptor;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,5 +84,16 @@ class ActivityConsumerTest {
                 Map.of());
 
         assertThatThrownBy(() -> consumer.handle(inbound(e))).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void givenAHeartbeat_whenHandled_thenItIsAcknowledgedButNeitherKeptNorCounted() throws Exception {
+        OutboundMessage m = new Heartbeat("host-1a2b3c4d", "transformer", "1.0", 1_000, 6_000, 5,
+                List.of("transformer"), 1, 0, 7).toMessage();
+
+        consumer.handle(new InboundMessage(m.routingKey(), m.properties(), m.body(), false));
+
+        verifyNoInteractions(activityLog);
+        assertThat(registry.find("imgpipe.logger.events").counters()).isEmpty();
     }
 }

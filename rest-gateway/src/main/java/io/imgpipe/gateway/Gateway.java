@@ -6,6 +6,8 @@ import io.imgpipe.gateway.auth.ApiKeys;
 import io.imgpipe.gateway.auth.KeyTable;
 import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.auth.SignedLinks;
+import io.imgpipe.gateway.cluster.ClusterMembers;
+import io.imgpipe.gateway.cluster.QueueDepths;
 import io.imgpipe.gateway.delete.DeleteHandler;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.ApiExplorer;
@@ -89,6 +91,9 @@ public final class Gateway implements AutoCloseable {
             }
         });
         feed.addListener(stream::publish);
+        ClusterMembers members = new ClusterMembers(Clock.systemUTC());
+        feed.addHeartbeatListener(members::seen);
+        QueueDepths queueDepths = runtime.closeOnExit(new QueueDepths(runtime.connection()));
         feed.start(runtime.connection());
         RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
@@ -139,6 +144,8 @@ public final class Gateway implements AutoCloseable {
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             ex.getResponseSender().send(registry.scrape());
         });
+        handlers.put(Route.CLUSTER, ex -> Json.send(ex, 200, Json.object("instances", members.current(),
+                "queues", queueDepths.sample())));
         RoutingHandler routes = Route.routing(handlers)
                 .setFallbackHandler(new StaticPage(notFound))
                 .setInvalidMethodHandler(ex -> {

@@ -31,6 +31,7 @@ public enum Route {
     LIVE("get", "/health/live"),
     READY("get", "/health/ready"),
     METRICS("get", "/metrics"),
+    CLUSTER("get", "/cluster"),
     /** Server-sent events: mounted beside the routing handler, outside its blocking dispatch and error mapping. */
     EVENT_STREAM("get", "/events");
 

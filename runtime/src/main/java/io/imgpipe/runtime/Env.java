@@ -67,6 +67,7 @@ public final class Env {
     public static final String QUEUE_TYPE = "IMGPIPE_QUEUE_TYPE";
     public static final String DELIVERY_LIMIT = "IMGPIPE_DELIVERY_LIMIT";
     public static final String ADMIN_PORT = "IMGPIPE_ADMIN_PORT";
+    public static final String HEARTBEAT_SECONDS = "IMGPIPE_HEARTBEAT_SECONDS";
 
     public static final String DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/%2f";
     public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://localhost:5432/imgpipe";

@@ -11,8 +11,10 @@ import io.imgpipe.runtime.amqp.AmqpConnector;
  * @param dbUser     database user
  * @param dbPassword database password
  * @param queues     portable classic queues, or RabbitMQ quorum queues
+ * @param heartbeatSeconds how often each service tells the cluster view it is alive
  */
-public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, String dbPassword, QueueArguments queues) {
+public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, String dbPassword, QueueArguments queues,
+                             int heartbeatSeconds) {
 
     public static Infrastructure fromEnv(Env env) {
         return new Infrastructure(
@@ -20,7 +22,8 @@ public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, Stri
                 env.string(Env.JDBC_URL, Env.DEFAULT_JDBC_URL),
                 env.string(Env.DB_USER, "postgres"),
                 env.string(Env.DB_PASSWORD, ""),
-                QueueArguments.parse(env.string(Env.QUEUE_TYPE, "classic"), env.integer(Env.DELIVERY_LIMIT, 5, 1, 1000)));
+                QueueArguments.parse(env.string(Env.QUEUE_TYPE, "classic"), env.integer(Env.DELIVERY_LIMIT, 5, 1, 1000)),
+                env.integer(Env.HEARTBEAT_SECONDS, 5, 1, 300));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.runtime.amqp.AmqpConnector;
 import io.imgpipe.runtime.amqp.ConfirmingPublisher;
+import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -25,7 +26,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What every service starts with: a self-recovering AMQP connection with the topology declared, a confirming
- * publisher, a Prometheus registry with JVM metrics, and (for workers) the admin port. Workers that write to
+ * publisher, a Prometheus registry with JVM metrics, a heartbeat for the cluster view, and (for workers) the admin
+ * port. Workers that write to
  * PostgreSQL start through {@code DatabaseWorker} in the runtime-db module.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -37,13 +39,16 @@ public final class ServiceRuntime implements AutoCloseable {
     private final Connection connection;
     private final ConfirmingPublisher publisher;
     private final PrometheusMeterRegistry registry;
+    private final HeartbeatSender heartbeat;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    private ServiceRuntime(String service, Connection connection, PrometheusMeterRegistry registry) throws IOException {
+    private ServiceRuntime(String service, Connection connection, PrometheusMeterRegistry registry,
+                           int heartbeatSeconds) throws IOException {
         this.service = service;
         this.connection = connection;
         this.publisher = new ConfirmingPublisher(connection);
         this.registry = registry;
+        this.heartbeat = new HeartbeatSender(service, heartbeatSeconds, publisher).start();
     }
 
     public static ServiceRuntime connect(String service, Infrastructure infra, PrometheusMeterRegistry registry)
@@ -54,7 +59,7 @@ public final class ServiceRuntime implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException(e);
         }
-        return new ServiceRuntime(service, connection, registry);
+        return new ServiceRuntime(service, connection, registry, infra.heartbeatSeconds());
     }
 
     /** A registry with the JVM binders; in one JVM the launcher shares one between the services. */
@@ -92,6 +97,22 @@ public final class ServiceRuntime implements AutoCloseable {
         return publisher.publish(event.toMessage(), false);
     }
 
+    /** This service instance's id in the cluster view: the host name and a random suffix per start. */
+    public String instance() {
+        return heartbeat.instance();
+    }
+
+    /**
+     * Starts {@code consumer} on this runtime's connection, closes it when the runtime closes, and reports its
+     * consumers, in-flight and handled counts in the heartbeat.
+     */
+    public <T extends MessageConsumer> T consume(T consumer) throws IOException {
+        closeOnExit(consumer);
+        heartbeat.watch(consumer);
+        consumer.start(connection);
+        return consumer;
+    }
+
     /** Starts the admin port unless {@code port} is negative. */
     public void serveAdmin(int port, BooleanSupplier ready) throws IOException {
         if (port < 0) {
@@ -110,6 +131,7 @@ public final class ServiceRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.close();
         for (int i = closeables.size() - 1; i >= 0; i--) {
             try {
                 closeables.get(i).close();

@@ -32,6 +32,9 @@ public final class ActivityWatch implements AutoCloseable {
         String queue = channel.queueDeclare().getQueue();
         channel.queueBind(queue, Topology.ACTIVITY_EXCHANGE, "#");
         channel.basicConsume(queue, true, (tag, delivery) -> {
+            if (Topology.isHeartbeat(delivery.getEnvelope().getRoutingKey())) {
+                return; // the services' heartbeats: about the cluster, not an image
+            }
             try {
                 events.add(ActivityEvent.fromJson(delivery.getBody()));
             } catch (RuntimeException e) {

@@ -27,7 +27,7 @@ class TranslationsTest {
     private static final String ROOT = "/imgpipe-ui/";
     private static final List<String> SCRIPTS = List.of("app.js", "js/api.js", "js/cards.js", "js/clipboard.js",
             "js/dom.js", "js/format.js", "js/gallery.js", "js/i18n.js", "js/live.js", "js/options.js", "js/storage.js",
-            "js/timeline.js", "js/uploads.js");
+            "js/timeline.js", "js/uploads.js", "js/cluster.js");
     private static final Pattern HTML_KEY = Pattern.compile("data-i18n=\"([^\"]+)\"");
     private static final Pattern HTML_ATTR_KEYS = Pattern.compile("data-i18n-attr=\"([^\"]+)\"");
     private static final Pattern SCRIPT_KEY = Pattern.compile("\\bt\\('([A-Za-z0-9_.]+)'");

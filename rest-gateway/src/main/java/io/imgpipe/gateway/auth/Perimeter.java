@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * The gateway's front door. Refuses cross-site writes (CSRF) always; with keys on, answers 401 to every route but
  * {@code /health/*}, the page's static files and signed links unless a valid key is presented, and 403 to
- * {@code /metrics} unless the key is an operator's. The caller is attached to the exchange for the routes to scope
+ * {@code /metrics} and {@code /cluster} unless the key is an operator's. The caller is attached to the exchange for the routes to scope
  * what they show.
  */
 public final class Perimeter implements HttpHandler {
@@ -58,8 +58,8 @@ public final class Perimeter implements HttpHandler {
             return new ApiException(401, "unauthorized", presented ? "the API key is not valid"
                     : "this route needs an API key: send 'Authorization: Bearer <key>'");
         });
-        if (path.equals("/metrics") && !caller.operator()) {
-            throw new ApiException(403, "forbidden", "the metrics need an operator key");
+        if (isOperatorOnly(path) && !caller.operator()) {
+            throw new ApiException(403, "forbidden", "the metrics and the cluster view need an operator key");
         }
         exchange.putAttachment(CALLER, caller);
         next.handleRequest(exchange);
@@ -74,8 +74,13 @@ public final class Perimeter implements HttpHandler {
             return true;
         }
         return !(path.equals("/image") || path.startsWith("/image/") || path.equals("/images")
-                || path.equals("/events") || path.equals("/presets") || path.equals("/metrics")
+                || path.equals("/events") || path.equals("/presets") || isOperatorOnly(path)
                 || path.equals("/openapi.yaml"));
+    }
+
+    /** What only operators see: the metrics and the cluster view (hosts, versions, load). */
+    static boolean isOperatorOnly(String path) {
+        return path.equals("/metrics") || path.equals("/cluster");
     }
 
     private static boolean isSafe(HttpString method) {

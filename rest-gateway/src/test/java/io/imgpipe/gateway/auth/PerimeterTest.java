@@ -43,6 +43,13 @@ class PerimeterTest {
     }
 
     @Test
+    void theClusterViewNeedsAKeyAndAnOperatorKey() {
+        assertThat(status(KEYS, Methods.GET, "/cluster", null)).isEqualTo(401);
+        assertThat(status(KEYS, Methods.GET, "/cluster", "Bearer a")).isEqualTo(403);
+        assertThat(status(KEYS, Methods.GET, "/cluster", "Bearer o")).isEqualTo(200);
+    }
+
+    @Test
     void theCallerIsAttachedForTheRoutes() throws Exception {
         AtomicReference<Caller> seen = new AtomicReference<>();
         HttpServerExchange ex = exchange(Methods.GET, "/images", "Bearer a");

@@ -41,7 +41,7 @@ public final class DatabaseWorker {
         }
         ServiceRuntime runtime = ServiceRuntime.connect(service, infra, registry);
         runtime.closeOnExit(pool);
-        runtime.closeOnExit(consumers.create(pool, runtime)).start(runtime.connection());
+        runtime.consume(consumers.create(pool, runtime));
         runtime.serveAdmin(adminPort, () -> runtime.brokerConnected() && Database.isReachable(pool));
         return runtime;
     }

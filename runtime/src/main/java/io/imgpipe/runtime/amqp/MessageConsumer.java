@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one consumer base class of every service: manual acknowledgement after {@link #handle} returns (its effect is
@@ -40,6 +41,7 @@ public abstract class MessageConsumer implements AutoCloseable {
     private final int concurrency;
     private final ExecutorService workers;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong handled = new AtomicLong();
     private volatile Channel channel;
 
     protected MessageConsumer(String queue, int concurrency) {
@@ -76,6 +78,7 @@ public abstract class MessageConsumer implements AutoCloseable {
         try {
             handle(message);
             ch.basicAck(deliveryTag, false);
+            handled.incrementAndGet();
         } catch (MalformedMessageException e) {
             log.error("event=discarded queue={} routing_key={} reason=\"{}\"", queue, message.routingKey(),
                     e.getMessage());
@@ -115,6 +118,15 @@ public abstract class MessageConsumer implements AutoCloseable {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Messages handled and acknowledged since start (the cluster view derives a rate from it). */
+    public long handled() {
+        return handled.get();
+    }
+
+    public String queue() {
+        return queue;
     }
 
     public boolean isConsuming() {
