@@ -14,7 +14,10 @@ public final class RecentUploads {
     private static final int MAX = 100_000;
     private static final long KEEP_MILLIS = 10 * 60_000;
 
-    /** @param owner null with keys off */
+    /**
+     * @param owner  null with keys off
+     * @param sha256 the body's digest; null for an upload without Idempotency-Key, whose random id nobody names again
+     */
     public record Accepted(long at, String owner, byte[] sha256) {
     }
 

@@ -126,7 +126,8 @@ public final class UploadHandler implements HttpHandler {
         });
         uploadBytes.record(upload.bytes().length);
 
-        byte[] digest = UploadAuth.sha256(upload.bytes());
+        // Only a keyed upload can be named again (a random id cannot), so only its body's digest is ever compared.
+        byte[] digest = keyed == null ? null : UploadAuth.sha256(upload.bytes());
         ImageId id = keyed == null ? ImageId.random() : boundToBody(keyed, digest);
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
         Instant now = Instant.now();
