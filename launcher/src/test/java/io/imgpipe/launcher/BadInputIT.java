@@ -88,9 +88,7 @@ class BadInputIT {
         TestPipeline pipeline = TestPipeline.shared();
         base = pipeline.baseUrl();
         http = new Http(base);
-        try (InputStream in = BadInputIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
         Heap before = heap();
         heapMax = before.max();
         System.out.println("[bad-input] infrastructure=" + pipeline.kind() + " heap before: used " + before.used() / 1_048_576

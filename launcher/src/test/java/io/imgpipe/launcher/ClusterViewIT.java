@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,14 +32,9 @@ class ClusterViewIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = Pipeline.start(Map.of(
-                "IMGPIPE_HTTP_PORT", "0",
-                "IMGPIPE_HTTP_HOST", "127.0.0.1",
-                "IMGPIPE_HEARTBEAT_SECONDS", "1"));
+        pipeline = TestPipeline.ownEmbedded(Map.of("IMGPIPE_HEARTBEAT_SECONDS", "1"));
         http = new Http(pipeline.baseUrl());
-        try (InputStream in = ClusterViewIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
     }
 
     @AfterAll

@@ -40,16 +40,12 @@ class CostBoundsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = Pipeline.start(Map.of(
-                "IMGPIPE_HTTP_PORT", "0",
-                "IMGPIPE_HTTP_HOST", "127.0.0.1",
+        pipeline = TestPipeline.ownEmbedded(Map.of(
                 "IMGPIPE_TRANSFORMER_THREADS", "2",
                 "IMGPIPE_TRANSFORM_TIMEOUT_MS", Integer.toString(BUDGET_MS),
                 "IMGPIPE_MAX_RESULT_BYTES", Integer.toString(MAX_RESULT_BYTES)));
         http = new Http(pipeline.baseUrl());
-        try (InputStream in = CostBoundsIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            photo = in.readAllBytes();
-        }
+        photo = Fixtures.bytes("/images/autumn-400x250.jpg");
     }
 
     @AfterAll

@@ -32,9 +32,7 @@ class ExpectContinueIT {
     @BeforeAll
     static void start() throws IOException {
         pipeline = TestPipeline.shared();
-        try (InputStream in = ExpectContinueIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
     }
 
     @Test

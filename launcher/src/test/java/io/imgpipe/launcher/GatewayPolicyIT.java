@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -28,17 +27,13 @@ class GatewayPolicyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = Pipeline.start(Map.of(
-                "IMGPIPE_HTTP_PORT", "0",
-                "IMGPIPE_HTTP_HOST", "127.0.0.1",
+        pipeline = TestPipeline.ownEmbedded(Map.of(
                 "IMGPIPE_SERVICES", "save2db,logger",
                 "IMGPIPE_QUEUE_LIMIT", "2",
                 "IMGPIPE_UPLOAD_TOKENS", HexFormat.of().formatHex(
                         MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes()))));
         http = new Http(pipeline.baseUrl());
-        try (InputStream in = GatewayPolicyIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,9 +38,7 @@ class ObservabilityIT {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         http = new Http(TestPipeline.shared().baseUrl());
-        try (InputStream in = ObservabilityIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
         HttpResponse<byte[]> done = http.post("image?width=90", jpeg, "Prefer", "wait=30", "Accept", "application/json");
         assertThat(done.statusCode()).as(new String(done.body(), StandardCharsets.UTF_8)).isEqualTo(201);
         doneId = Http.json(done).get("id").asText();

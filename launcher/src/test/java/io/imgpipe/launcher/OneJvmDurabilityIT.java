@@ -5,7 +5,6 @@ import io.imgpipe.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -25,10 +24,7 @@ class OneJvmDurabilityIT {
 
     @Test
     void uploadAcceptedBeforeARestartIsFinishedAfterIt(@TempDir Path data) throws Exception {
-        byte[] jpeg;
-        try (InputStream in = OneJvmDurabilityIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        byte[] jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
         Map<String, String> settings = Map.of(
                 "IMGPIPE_HTTP_PORT", "0",
                 "IMGPIPE_HTTP_HOST", "127.0.0.1",
@@ -58,10 +54,7 @@ class OneJvmDurabilityIT {
 
     @Test
     void uploadAcceptedBeforeTheJvmIsKilledIsFinishedAfterARestart(@TempDir Path data) throws Exception {
-        byte[] jpeg;
-        try (InputStream in = OneJvmDurabilityIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
+        byte[] jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
         Path postgres = data.resolve("postgres");
         // Given the launcher in a JVM of its own with only the logger, which answered 202 for an upload
         int port = Ports.free();

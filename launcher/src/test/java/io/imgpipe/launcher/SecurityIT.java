@@ -84,12 +84,8 @@ class SecurityIT {
         jdbcUrl = pipeline.settings().get("IMGPIPE_JDBC_URL");
         System.out.println("[imgpipe-it] SecurityIT on " + pipeline.infrastructure());
         http = new Http(pipeline.baseUrl());
-        try (InputStream in = SecurityIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            jpeg = in.readAllBytes();
-        }
-        try (InputStream in = SecurityIT.class.getResourceAsStream("/images/cylinder-320x200-rgba16.png")) {
-            png = in.readAllBytes();
-        }
+        jpeg = Fixtures.bytes("/images/autumn-400x250.jpg");
+        png = Fixtures.bytes("/images/cylinder-320x200-rgba16.png");
     }
 
     @AfterAll

@@ -69,6 +69,16 @@ public final class TestPipeline {
         return shared;
     }
 
+    /**
+     * A pipeline of the calling test's own, always on embedded infrastructure (a shared broker would let other runs'
+     * consumers or heartbeats in), on a free loopback port, with {@code settings} on top; the test closes it.
+     */
+    public static Pipeline ownEmbedded(Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("IMGPIPE_HTTP_PORT", "0", "IMGPIPE_HTTP_HOST", "127.0.0.1"));
+        env.putAll(settings);
+        return Pipeline.start(env);
+    }
+
     private static TestPipeline start() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("IMGPIPE_HTTP_PORT", "0");

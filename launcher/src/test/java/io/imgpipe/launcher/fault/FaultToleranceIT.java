@@ -1,5 +1,6 @@
 package io.imgpipe.launcher.fault;
 
+import io.imgpipe.launcher.Fixtures;
 import io.imgpipe.launcher.fault.Cluster.Ledger;
 import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.ServiceProcess;
@@ -16,7 +17,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,9 +64,7 @@ class FaultToleranceIT {
     @BeforeAll
     static void startServices() throws Exception {
         classStarted = System.nanoTime();
-        try (InputStream in = FaultToleranceIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            small = in.readAllBytes();
-        }
+        small = Fixtures.bytes("/images/autumn-400x250.jpg");
         slow = noiseJpeg(1600, 1200);
         cluster = Cluster.create("fault");
         save2db = cluster.startWorker("save2db", Map.of("IMGPIPE_SAVE2DB_THREADS", "2"));

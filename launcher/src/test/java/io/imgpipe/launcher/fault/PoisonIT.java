@@ -1,5 +1,6 @@
 package io.imgpipe.launcher.fault;
 
+import io.imgpipe.launcher.Fixtures;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,10 +95,9 @@ class PoisonIT {
         assertThat(starts).isEqualTo(MAX_ATTEMPTS);
 
         // the worker that recorded the poison is healthy and keeps working
-        try (InputStream in = PoisonIT.class.getResourceAsStream("/images/autumn-400x250.jpg")) {
-            HttpResponse<String> normal = FaultToleranceIT.upload(gateway, in.readAllBytes(), "width=40", "wait=30");
-            assertThat(normal.statusCode()).as(normal.body()).isEqualTo(201);
-        }
+        HttpResponse<String> normal = FaultToleranceIT.upload(gateway, Fixtures.bytes("/images/autumn-400x250.jpg"),
+                "width=40", "wait=30");
+        assertThat(normal.statusCode()).as(normal.body()).isEqualTo(201);
         assertThat(survivor.isAlive()).isTrue();
         assertThat(survivor.get("/metrics").body())
                 .contains("imgpipe_transformer_jobs_total{outcome=\"failed\",reason=\"poison\"");

@@ -1,5 +1,6 @@
 package io.imgpipe.launcher.ui;
 
+import io.imgpipe.launcher.Fixtures;
 import com.sun.net.httpserver.HttpServer;
 import io.imgpipe.launcher.Http;
 import io.imgpipe.launcher.Pipeline;
@@ -13,7 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -97,7 +97,7 @@ class SecurityPageIT {
     @Test
     void withKeysThePageAsksOnceAndShowsOnlyItsOwnersImages() throws Exception {
         Http http = new Http(keyed.baseUrl());
-        HttpResponse<byte[]> bobs = http.post("image", bytes("/ui/coffee.png"), "Authorization", "Bearer " + BOB);
+        HttpResponse<byte[]> bobs = http.post("image", Fixtures.bytes("/ui/coffee.png"), "Authorization", "Bearer " + BOB);
         assertThat(bobs.statusCode()).isEqualTo(202);
         String bobsId = Http.json(bobs).get("id").asText();
         WebDriver driver = browser.desktop(1280, 900);
@@ -137,12 +137,6 @@ class SecurityPageIT {
             }
         }
         throw new AssertionError("the page did not ask for a key");
-    }
-
-    private static byte[] bytes(String resource) throws Exception {
-        try (InputStream in = SecurityPageIT.class.getResourceAsStream(resource)) {
-            return in.readAllBytes();
-        }
     }
 
     private static Path fixture(String name) throws Exception {
