@@ -1,13 +1,8 @@
 package io.imgpipe.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -25,8 +20,6 @@ import java.util.Map;
 public record ActivityEvent(String imageId, String service, String event, long at, String traceparent,
                             Map<String, Object> detail) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public ActivityEvent {
         detail = detail == null ? Map.of() : Map.copyOf(detail);
@@ -53,18 +46,10 @@ public record ActivityEvent(String imageId, String service, String event, long a
     }
 
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ActivityJson.write(this);
     }
 
     public static ActivityEvent fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, ActivityEvent.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not an activity event", e);
-        }
+        return ActivityJson.read(json, ActivityEvent.class, "an activity event");
     }
 }

@@ -1,11 +1,7 @@
 package io.imgpipe.contract;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +27,6 @@ public record Heartbeat(String instance, String service, String version, long st
 
     public static final String EVENT = "heartbeat";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public Heartbeat {
         if (instance == null || instance.isBlank() || service == null || service.isBlank()) {
@@ -63,19 +57,11 @@ public record Heartbeat(String instance, String service, String version, long st
     }
 
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ActivityJson.write(this);
     }
 
     /** @throws UncheckedIOException when the body is not a heartbeat */
     public static Heartbeat fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, Heartbeat.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UncheckedIOException("not a heartbeat", e instanceof IOException io ? io : new IOException(e));
-        }
+        return ActivityJson.read(json, Heartbeat.class, "a heartbeat");
     }
 }
