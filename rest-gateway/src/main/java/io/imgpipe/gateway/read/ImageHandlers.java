@@ -212,7 +212,10 @@ public final class ImageHandlers {
             if (ttl < 1) {
                 throw new ApiException(400, "bad_option", "ttl must be at least 1 second");
             }
-            if (queries.ownership(id).map(ImageQueries.Ownership::deleted).orElse(true)) {
+            // save2db stores an original and its result in either order: an upload this gateway accepted is known
+            // before its original's row exists, as visible() knows it too.
+            boolean known = queries.ownership(id).map(o -> !o.deleted()).orElseGet(() -> recent.contains(id));
+            if (!known) {
                 throw notFound(id);
             }
             long expires = System.currentTimeMillis() / 1000 + ttl;
