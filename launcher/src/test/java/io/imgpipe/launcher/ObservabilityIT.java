@@ -117,7 +117,11 @@ class ObservabilityIT {
     }
 
     private static List<String> linesAboutTheGoodUpload() {
-        return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        List<ILoggingEvent> snapshot;
+        synchronized (logs) { // AppenderBase.doAppend appends to the list under the appender's lock
+            snapshot = List.copyOf(logs.list);
+        }
+        return snapshot.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains("image_id=" + doneId)).toList();
     }
 
