@@ -30,6 +30,9 @@ public interface BlobStore extends AutoCloseable {
      */
     InputStream open(BlobRef ref, long offset, long length) throws IOException;
 
+    /** When the object was last written (a put of the same bytes renews it); empty when there is none. */
+    Optional<Instant> lastModified(String key);
+
     /** Removes the object; removing an absent one is not an error. */
     void delete(String key);
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -128,6 +130,22 @@ public final class S3BlobStore implements BlobStore {
             throw new BlobNotFoundException(ref.key());
         } catch (SdkException e) {
             throw failure("read", ref.key(), e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastModified(String key) {
+        try {
+            return Optional.of(s3.headObject(h -> h.bucket(bucket).key(key)).lastModified());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) { // a HEAD has no body, so no error code to map to NoSuchKey
+                return Optional.empty();
+            }
+            throw failure("look up", key, e);
+        } catch (SdkException e) {
+            throw failure("look up", key, e);
         }
     }
 
