@@ -177,6 +177,31 @@ class ObjectStoreIT {
     }
 
     @Test
+    void anIdempotencyKeyIsBoundToTheBodyByTheDigestInTheObjectKey() throws Exception {
+        String key = "object-store-it-" + System.nanoTime();
+        HttpResponse<byte[]> first = http.post("image?width=30", png, "Content-Type", "image/png", "Idempotency-Key", key);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = Http.json(first).get("id").asText();
+        awaitOriginal(id);
+        Map<String, String> gatewayOnly = new HashMap<>(pipeline.settings());
+        gatewayOnly.put("IMGPIPE_SERVICES", "none");
+        gatewayOnly.put("IMGPIPE_HTTP_PORT", "0");
+        // Another gateway: it has not seen the upload, so it compares with the digest PostgreSQL keeps in blob_key.
+        try (Pipeline other = Pipeline.start(gatewayOnly)) {
+            Http second = new Http(other.baseUrl());
+
+            HttpResponse<byte[]> same = second.post("image?width=30", png, "Content-Type", "image/png",
+                    "Idempotency-Key", key);
+            HttpResponse<byte[]> different = second.post("image?width=30", jpeg, "Content-Type", "image/jpeg",
+                    "Idempotency-Key", key);
+
+            assertThat(same.statusCode()).isEqualTo(202);
+            assertThat(Http.json(same).get("id").asText()).isEqualTo(id);
+            assertThat(different.statusCode()).isEqualTo(409);
+        }
+    }
+
+    @Test
     void aDeletedImagesRowsGoAndItsBytesAreNoLongerServed() throws Exception {
         String id = upload(png, "?width=40");
         awaitResult(id);
