@@ -4,7 +4,6 @@ import io.imgpipe.launcher.Fixtures;
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.S3TestServer;
-import io.imgpipe.testsupport.ThrowawayDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * claim-check threshold (the gateway must put it before publishing, so during the outage it answers 503 and accepts
  * nothing it cannot keep) and a JPEG below it (accepted inline during the outage; save2db and the transformer must
  * hold on until the store is back). Afterwards every accepted upload has its original and its result, and no byte is
- * in PostgreSQL. A pipeline of its own on an embedded broker (see ObjectStoreIT), on the machine's PostgreSQL when
- * {@code IMGPIPE_TEST_JDBC_URL} is set.
+ * in PostgreSQL. A pipeline of its own: on the machine's RabbitMQ and PostgreSQL when {@code IMGPIPE_TEST_AMQP_URI} and
+ * {@code IMGPIPE_TEST_JDBC_URL} are set (a fresh vhost and database, see {@link Cluster}), embedded otherwise.
  */
 class ObjectStoreOutageIT {
 
@@ -39,7 +38,7 @@ class ObjectStoreOutageIT {
 
     private static S3TestServer s3;
     private static Pipeline pipeline;
-    private static ThrowawayDatabase freshDatabase;
+    private static Cluster external;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,14 +50,9 @@ class ObjectStoreOutageIT {
         env.put("IMGPIPE_HTTP_PORT", "0");
         env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
         env.put("IMGPIPE_TRANSFORMER_THREADS", "2");
-        String external = System.getenv("IMGPIPE_TEST_JDBC_URL");
-        if (external != null && !external.isBlank()) {
-            String user = System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
-            String password = System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
-            freshDatabase = ThrowawayDatabase.create(external, user, password, "imgpipe_s3out_");
-            env.put("IMGPIPE_JDBC_URL", freshDatabase.jdbcUrl());
-            env.put("IMGPIPE_DB_USER", user);
-            env.put("IMGPIPE_DB_PASSWORD", password);
+        if (isSet(Cluster.AMQP_ENV) && isSet(Cluster.JDBC_ENV)) {
+            external = Cluster.create("s3outage");
+            env.putAll(external.env());
         }
         pipeline = Pipeline.start(env);
         System.out.println("[fault] ObjectStoreOutageIT on " + pipeline.infrastructure());
@@ -69,8 +63,8 @@ class ObjectStoreOutageIT {
         if (pipeline != null) {
             pipeline.close();
         }
-        if (freshDatabase != null) {
-            freshDatabase.close();
+        if (external != null) {
+            external.close();
         }
         if (s3 != null) {
             s3.close();
@@ -122,6 +116,11 @@ class ObjectStoreOutageIT {
         assertThat(lost).as("accepted uploads without original and result").isEmpty();
         assertThat(failed).as("an outage of the store is not the image's fault").isZero();
         assertThat(withBytes).as("image bytes in PostgreSQL").isZero();
+    }
+
+    private static boolean isSet(String name) {
+        String v = System.getenv(name);
+        return v != null && !v.isBlank();
     }
 
     /** The ids that have both their original and their result stored. */
