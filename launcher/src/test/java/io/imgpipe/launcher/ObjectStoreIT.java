@@ -1,8 +1,8 @@
 package io.imgpipe.launcher;
 
+import io.imgpipe.launcher.fault.Cluster;
 import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.S3TestServer;
-import io.imgpipe.testsupport.ThrowawayDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 17, object storage for bytes: the pipeline with {@code IMGPIPE_BLOB_STORE=s3} against a real S3 server
  * (S3Proxy in this JVM, over HTTP on loopback). Every byte goes to the bucket and none to PostgreSQL; uploads above the
  * inline threshold travel as claim checks; reads stream from the bucket with ETag and Range, or redirect to a presigned
- * URL. On a pipeline of its own with an embedded broker (a shared broker would hand its claim checks to another
- * pipeline's save2db, which has no object store); its PostgreSQL is the machine's (a fresh database) when
- * {@code IMGPIPE_TEST_JDBC_URL} is set, embedded otherwise.
+ * URL. On a pipeline of its own (the shared one's save2db has no object store): on the machine's RabbitMQ and
+ * PostgreSQL when {@code IMGPIPE_TEST_AMQP_URI} and {@code IMGPIPE_TEST_JDBC_URL} are set (a fresh vhost and database,
+ * see {@link Cluster}), embedded otherwise.
  */
 class ObjectStoreIT {
 
@@ -37,7 +37,7 @@ class ObjectStoreIT {
     private static S3TestServer s3;
     private static Pipeline pipeline;
     private static Http http;
-    private static ThrowawayDatabase freshDatabase;
+    private static Cluster external;
     private static byte[] jpeg;
     private static byte[] png;
 
@@ -48,12 +48,9 @@ class ObjectStoreIT {
         env.put("IMGPIPE_HTTP_PORT", "0");
         env.put("IMGPIPE_HTTP_HOST", "127.0.0.1");
         env.put("IMGPIPE_TRANSFORMER_THREADS", "2");
-        String external = System.getenv("IMGPIPE_TEST_JDBC_URL");
-        if (external != null && !external.isBlank()) {
-            freshDatabase = ThrowawayDatabase.create(external, dbUser(), dbPassword(), "imgpipe_s3_");
-            env.put("IMGPIPE_JDBC_URL", freshDatabase.jdbcUrl());
-            env.put("IMGPIPE_DB_USER", dbUser());
-            env.put("IMGPIPE_DB_PASSWORD", dbPassword());
+        if (isSet(Cluster.AMQP_ENV) && isSet(Cluster.JDBC_ENV)) {
+            external = Cluster.create("objectstore");
+            env.putAll(external.env());
         }
         pipeline = Pipeline.start(env);
         System.out.println("[imgpipe-it] ObjectStoreIT on " + pipeline.infrastructure() + " and S3Proxy at "
@@ -75,8 +72,8 @@ class ObjectStoreIT {
         if (pipeline != null) {
             pipeline.close();
         }
-        if (freshDatabase != null) {
-            freshDatabase.close();
+        if (external != null) {
+            external.close();
         }
         if (s3 != null) {
             s3.close();
@@ -232,11 +229,8 @@ class ObjectStoreIT {
         }
     }
 
-    private static String dbUser() {
-        return System.getenv().getOrDefault("IMGPIPE_TEST_DB_USER", "postgres");
-    }
-
-    private static String dbPassword() {
-        return System.getenv().getOrDefault("IMGPIPE_TEST_DB_PASSWORD", "");
+    private static boolean isSet(String name) {
+        String v = System.getenv(name);
+        return v != null && !v.isBlank();
     }
 }
