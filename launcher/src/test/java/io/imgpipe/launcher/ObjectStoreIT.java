@@ -126,6 +126,20 @@ class ObjectStoreIT {
     }
 
     @Test
+    void aWaitingUploadGetsAResultThatCameAsAClaimCheck() {
+        // A BMP of the 320x200 cylinder (about 190 KB) is well above the 40 KB threshold: the transformer puts it
+        // in the bucket and replies with a reference, which the waiting gateway reads back from the bucket.
+        HttpResponse<byte[]> waited = http.post("image?format=bmp", png, "Content-Type", "image/png",
+                "Prefer", "wait=30", "Accept", "image/*");
+
+        assertThat(waited.statusCode()).as(new String(waited.body())).isEqualTo(201);
+        assertThat(waited.body().length).isGreaterThan(40_000);
+        String id = waited.headers().firstValue("Location").orElseThrow();
+        id = id.substring(id.lastIndexOf('/') + 1);
+        assertThat(awaitResult(id).body()).isEqualTo(waited.body());
+    }
+
+    @Test
     void readsAByteRangeAndAnswers304ToItsOwnTag() {
         String id = upload(png, "?width=32");
         HttpResponse<byte[]> whole = awaitOriginal(id);
