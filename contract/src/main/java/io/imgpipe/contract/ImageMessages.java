@@ -94,6 +94,19 @@ public final class ImageMessages {
                 persistent(id, "text/plain; charset=utf-8", headers).correlationId(id.value()).build(), new byte[0]);
     }
 
+    /**
+     * The same message with a claim check instead of its bytes: an empty body and the {@code blob-*} headers. The
+     * bytes must be durable in the object store before this message is published.
+     */
+    public static OutboundMessage byReference(OutboundMessage message, BlobRef ref) {
+        Map<String, Object> headers = new HashMap<>(message.properties().getHeaders());
+        headers.put(MessageHeaders.BLOB_KEY, ref.key());
+        headers.put(MessageHeaders.BLOB_SHA256, ref.sha256());
+        headers.put(MessageHeaders.BLOB_SIZE, ref.size());
+        return new OutboundMessage(message.exchange(), message.routingKey(),
+                message.properties().builder().headers(headers).build(), new byte[0]);
+    }
+
     /** The same message addressed to a reply queue through the default exchange. */
     public static OutboundMessage replyTo(String replyQueue, OutboundMessage message) {
         AMQP.BasicProperties props = message.properties().builder().deliveryMode(1).build();

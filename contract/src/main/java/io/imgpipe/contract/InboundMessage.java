@@ -57,6 +57,27 @@ public record InboundMessage(String routingKey, AMQP.BasicProperties properties,
         }
     }
 
+    /**
+     * The claim check this message carries instead of its image bytes, if any.
+     *
+     * @throws MalformedMessageException when the {@code blob-*} headers are there but do not agree
+     */
+    public Optional<BlobRef> blobRef() {
+        Optional<String> digest = string(MessageHeaders.BLOB_SHA256);
+        if (digest.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            BlobRef ref = BlobRef.of(digest.get(), number(MessageHeaders.BLOB_SIZE).orElse(-1L));
+            if (!ref.key().equals(string(MessageHeaders.BLOB_KEY).orElse(""))) {
+                throw new MalformedMessageException("the blob-key header does not name the blob-sha256 digest");
+            }
+            return Optional.of(ref);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("bad claim check: " + e.getMessage());
+        }
+    }
+
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

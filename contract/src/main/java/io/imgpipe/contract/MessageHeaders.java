@@ -22,6 +22,14 @@ public final class MessageHeaders {
     /** Who the image belongs to: the owner of the API key that uploaded it (absent with keys off). */
     public static final String OWNER = "owner";
 
+    /**
+     * A claim check (see {@link BlobRef}): with an object store, a message whose image is larger than the inline
+     * threshold carries an empty body and these three headers instead of the bytes.
+     */
+    public static final String BLOB_KEY = "blob-key";
+    public static final String BLOB_SHA256 = "blob-sha256";
+    public static final String BLOB_SIZE = "blob-size";
+
     private MessageHeaders() {
     }
 }

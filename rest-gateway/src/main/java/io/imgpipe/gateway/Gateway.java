@@ -1,6 +1,8 @@
 package io.imgpipe.gateway;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.imgpipe.blob.BlobStore;
+import io.imgpipe.blob.S3BlobStore;
 import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.gateway.auth.ApiKeys;
 import io.imgpipe.gateway.auth.KeyTable;
@@ -18,9 +20,11 @@ import io.imgpipe.gateway.live.ActivityFeed;
 import io.imgpipe.gateway.live.CompletionWaiters;
 import io.imgpipe.gateway.live.EventStream;
 import io.imgpipe.gateway.live.OwnerIndex;
+import io.imgpipe.gateway.read.ImageBytes;
 import io.imgpipe.gateway.read.ImageHandlers;
 import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.gateway.upload.ClaimCheck;
 import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
 import io.imgpipe.gateway.upload.ReplyQueues;
@@ -96,14 +100,17 @@ public final class Gateway implements AutoCloseable {
         QueueDepths queueDepths = runtime.closeOnExit(new QueueDepths(runtime.connection()));
         feed.start(runtime.connection());
         RecentUploads recent = new RecentUploads();
-        ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
+        BlobStore blobStore = config.blobs().objectStore() ? runtime.closeOnExit(S3BlobStore.open(config.blobs())) : null;
+        ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds(),
+                new ImageBytes(blobStore, config.blobs().redirect(), config.blobs().presignTtl()));
         ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadBudget budget = new UploadBudget(config.maxInflightUploadBytes());
         Gauge.builder("imgpipe.gateway.upload.inflight.bytes", budget, UploadBudget::reserved)
                 .description("Upload bytes held from body to broker confirm").baseUnit("bytes").register(registry);
         UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), budget,
                 config.options(), depth, replies, recent, new UploadAuth(config.uploadTokens()),
-                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds());
+                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds(),
+                blobStore == null ? ClaimCheck.none() : new ClaimCheck(blobStore, config.blobs().inlineMaxBytes()));
         DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);
         Gauge.builder("imgpipe.gateway.sse.connections", stream, EventStream::connections).register(registry);

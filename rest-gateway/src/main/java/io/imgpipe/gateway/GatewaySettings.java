@@ -1,5 +1,6 @@
 package io.imgpipe.gateway;
 
+import io.imgpipe.blob.BlobSettings;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
@@ -29,11 +30,13 @@ import java.util.stream.Collectors;
  * @param workerThreads  blocking request threads ({@code IMGPIPE_HTTP_THREADS}, default 200)
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  * @param security       keys, signing secret and the limits that protect the perimeter
+ * @param blobs          where image bytes are ({@code IMGPIPE_BLOB_STORE}, {@code IMGPIPE_S3_*}, claim-check threshold,
+ *                       {@code IMGPIPE_BLOB_REDIRECT})
  */
 public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
                               long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                              int dbPoolSize, Security security) {
+                              int dbPoolSize, Security security, BlobSettings blobs) {
 
     /**
      * The perimeter's settings (docs/security.md says what each protects).
@@ -95,6 +98,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 OptionsParser.withPresets(env.string("IMGPIPE_PRESETS", null)),
                 env.integer("IMGPIPE_HTTP_THREADS", 200, 4, 10_000),
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
-                Security.fromEnv(env, !tokens.isEmpty()));
+                Security.fromEnv(env, !tokens.isEmpty()),
+                BlobSettings.fromEnv(env));
     }
 }

@@ -1,5 +1,7 @@
 package io.imgpipe.save2db;
 
+import io.imgpipe.contract.BlobRef;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,12 +25,48 @@ public final class ImageArchive {
         this.dataSource = dataSource;
     }
 
+    /**
+     * An upload to keep: its bytes either in PostgreSQL ({@code bytes}) or in the object store ({@code blob}, bytes
+     * null), never both.
+     */
     public record Original(String imageId, String format, String contentType, byte[] bytes, String filename,
-                           String options, String traceparent, Instant acceptedAt, String owner) {
+                           String options, String traceparent, Instant acceptedAt, String owner, BlobRef blob) {
+
+        public Original {
+            if ((bytes == null) == (blob == null)) {
+                throw new IllegalArgumentException("an original has its bytes or a blob reference, exactly one");
+            }
+        }
+
+        public Original(String imageId, String format, String contentType, byte[] bytes, String filename,
+                        String options, String traceparent, Instant acceptedAt, String owner) {
+            this(imageId, format, contentType, bytes, filename, options, traceparent, acceptedAt, owner, null);
+        }
+
+        long size() {
+            return blob == null ? bytes.length : blob.size();
+        }
     }
 
+    /** A transform's result, its bytes held as an {@link Original}'s are. */
     public record Result(String imageId, String format, String contentType, byte[] bytes, int width, int height,
-                         int sourceWidth, int sourceHeight, Instant startedAt, Instant transformedAt) {
+                         int sourceWidth, int sourceHeight, Instant startedAt, Instant transformedAt, BlobRef blob) {
+
+        public Result {
+            if ((bytes == null) == (blob == null)) {
+                throw new IllegalArgumentException("a result has its bytes or a blob reference, exactly one");
+            }
+        }
+
+        public Result(String imageId, String format, String contentType, byte[] bytes, int width, int height,
+                      int sourceWidth, int sourceHeight, Instant startedAt, Instant transformedAt) {
+            this(imageId, format, contentType, bytes, width, height, sourceWidth, sourceHeight, startedAt,
+                    transformedAt, null);
+        }
+
+        long size() {
+            return blob == null ? bytes.length : blob.size();
+        }
     }
 
     public record Failure(String imageId, String reason, String message, Instant startedAt, Instant failedAt) {
@@ -38,33 +76,34 @@ public final class ImageArchive {
     public boolean store(Original o) throws SQLException {
         return insert(o.imageId(), """
                 INSERT INTO originals (image_id, format, content_type, byte_size, bytes, filename, options, traceparent,
-                                       accepted_at, owner)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                                       accepted_at, owner, blob_key)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
                 ON CONFLICT (image_id) DO NOTHING""", ps -> {
             ps.setString(1, o.imageId());
             ps.setString(2, o.format());
             ps.setString(3, o.contentType());
-            ps.setInt(4, o.bytes().length);
+            ps.setInt(4, Math.toIntExact(o.size()));
             ps.setBytes(5, o.bytes());
             ps.setString(6, o.filename());
             ps.setString(7, o.options());
             ps.setString(8, o.traceparent());
             ps.setTimestamp(9, Timestamp.from(o.acceptedAt()));
             ps.setString(10, o.owner());
-            ps.setString(11, o.imageId());
+            ps.setString(11, o.blob() == null ? null : o.blob().key());
+            ps.setString(12, o.imageId());
         });
     }
 
     public boolean store(Result r) throws SQLException {
         return insert(r.imageId(), """
                 INSERT INTO results (image_id, format, content_type, byte_size, bytes, width, height, source_width,
-                                     source_height, started_at, transformed_at)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                                     source_height, started_at, transformed_at, blob_key)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
                 ON CONFLICT (image_id) DO NOTHING""", ps -> {
             ps.setString(1, r.imageId());
             ps.setString(2, r.format());
             ps.setString(3, r.contentType());
-            ps.setInt(4, r.bytes().length);
+            ps.setInt(4, Math.toIntExact(r.size()));
             ps.setBytes(5, r.bytes());
             ps.setInt(6, r.width());
             ps.setInt(7, r.height());
@@ -72,7 +111,8 @@ public final class ImageArchive {
             ps.setInt(9, r.sourceHeight());
             ps.setTimestamp(10, Timestamp.from(r.startedAt()));
             ps.setTimestamp(11, Timestamp.from(r.transformedAt()));
-            ps.setString(12, r.imageId());
+            ps.setString(12, r.blob() == null ? null : r.blob().key());
+            ps.setString(13, r.imageId());
         });
     }
 
@@ -144,6 +184,23 @@ public final class ImageArchive {
             }
         }
         return rows > 0 ? Deleted.DELETED : tombstoned == 0 ? Deleted.ALREADY_DELETED : Deleted.NOT_FOUND;
+    }
+
+    /** The object-store keys of an image's original and result (none with the bytes in PostgreSQL). */
+    public List<String> blobKeys(String imageId) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT blob_key FROM originals WHERE image_id = ? AND blob_key IS NOT NULL
+                UNION SELECT blob_key FROM results WHERE image_id = ? AND blob_key IS NOT NULL""")) {
+            ps.setString(1, imageId);
+            ps.setString(2, imageId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        return keys;
     }
 
     /** Ids of images accepted before {@code cutoff}, oldest first, at most {@code limit}: one retention batch. */

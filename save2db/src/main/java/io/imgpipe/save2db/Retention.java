@@ -3,6 +3,7 @@ package io.imgpipe.save2db;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.runtime.ServiceRuntime;
+import io.imgpipe.save2db.blob.ObjectStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,16 @@ final class Retention implements AutoCloseable {
     private final Duration keep;
     private final ScheduledExecutorService timer;
 
+    private final ObjectStorage objects;
+
     Retention(DataSource dataSource, ImageArchive archive, ServiceRuntime runtime, Duration keep, Duration every) {
+        this(dataSource, archive, null, runtime, keep, every);
+    }
+
+    /** @param objects the object store whose objects go with the rows; null with the bytes in PostgreSQL */
+    Retention(DataSource dataSource, ImageArchive archive, ObjectStorage objects, ServiceRuntime runtime, Duration keep,
+              Duration every) {
+        this.objects = objects;
         this.dataSource = dataSource;
         this.archive = archive;
         this.runtime = runtime;
@@ -70,7 +80,11 @@ final class Retention implements AutoCloseable {
                 for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
                     List<String> ids = archive.acceptedBefore(cutoff, BATCH);
                     for (String id : ids) {
+                        List<String> keys = objects == null ? List.of() : archive.blobKeys(id);
                         archive.delete(id, null);
+                        if (objects != null) {
+                            objects.release(keys);
+                        }
                         runtime.activity(ActivityEvent.now(new ImageId(id), StoreConsumer.SERVICE, "deleted", null,
                                 Map.of("outcome", "expired"))).get(30, TimeUnit.SECONDS);
                     }

@@ -1,7 +1,11 @@
 package io.imgpipe.save2db;
 
+import io.imgpipe.blob.BlobStore;
+import io.imgpipe.blob.S3BlobStore;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.db.DatabaseWorker;
+import io.imgpipe.save2db.blob.BlobSweep;
+import io.imgpipe.save2db.blob.ObjectStorage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -21,12 +25,18 @@ public final class Save2db implements AutoCloseable {
                 config.adminPort(), registry, Schema::migrate,
                 (pool, runtime) -> {
                     ImageArchive archive = new ImageArchive(pool);
+                    ObjectStorage objects = null;
+                    if (config.blobs().objectStore()) {
+                        BlobStore store = S3BlobStore.open(config.blobs());
+                        objects = runtime.closeOnExit(new ObjectStorage(store, new BlobSweep(pool, store,
+                                config.blobs().sweepGrace(), Duration.ofSeconds(config.blobSweepEverySeconds()))));
+                    }
                     if (config.retentionDays() > 0) {
-                        runtime.closeOnExit(new Retention(pool, archive, runtime,
+                        runtime.closeOnExit(new Retention(pool, archive, objects, runtime,
                                 Duration.ofDays(config.retentionDays()),
                                 Duration.ofSeconds(config.retentionEverySeconds())));
                     }
-                    return new StoreConsumer(archive, runtime, config.threads());
+                    return new StoreConsumer(archive, objects, runtime, config.threads());
                 }));
     }
 

@@ -1,6 +1,7 @@
 package io.imgpipe.save2db;
 
 import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.BlobRef;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
@@ -10,10 +11,12 @@ import io.imgpipe.contract.Traceparent;
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.amqp.MessageConsumer;
+import io.imgpipe.save2db.blob.ObjectStorage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +30,19 @@ final class StoreConsumer extends MessageConsumer {
     static final String SERVICE = "save2db";
 
     private final ImageArchive archive;
+    private final ObjectStorage objects;
     private final ServiceRuntime runtime;
     private final Timer storeTimer;
 
     StoreConsumer(ImageArchive archive, ServiceRuntime runtime, int threads) {
+        this(archive, null, runtime, threads);
+    }
+
+    /** @param objects the object store for the bytes; null keeps them in PostgreSQL */
+    StoreConsumer(ImageArchive archive, ObjectStorage objects, ServiceRuntime runtime, int threads) {
         super(Topology.SAVE2DB_QUEUE, threads);
         this.archive = archive;
+        this.objects = objects;
         this.runtime = runtime;
         this.storeTimer = Timer.builder("imgpipe.save2db.store").description("Time to store one message")
                 .publishPercentileHistogram().register(runtime.registry());
@@ -53,19 +63,23 @@ final class StoreConsumer extends MessageConsumer {
         if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
             String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
-            fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
+            BlobRef blob = place(m);
+            fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format),
+                    blob == null ? m.body() : null,
                     m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""), m.traceparent(),
-                    m.createdAt(), m.string(MessageHeaders.OWNER).orElse(null)));
-            detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
+                    m.createdAt(), m.string(MessageHeaders.OWNER).orElse(null), blob));
+            detail = Map.of("kind", kind, "format", format, "bytes", blob == null ? m.body().length : blob.size());
         } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
             kind = "result";
             String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
             Instant startedAt = m.instant(MessageHeaders.STARTED_AT).orElse(m.createdAt());
-            fresh = archive.store(new ImageArchive.Result(id.value(), format, mediaType(format), m.body(),
+            BlobRef blob = place(m);
+            fresh = archive.store(new ImageArchive.Result(id.value(), format, mediaType(format),
+                    blob == null ? m.body() : null,
                     m.integer(MessageHeaders.WIDTH), m.integer(MessageHeaders.HEIGHT),
                     m.integer(MessageHeaders.SOURCE_WIDTH), m.integer(MessageHeaders.SOURCE_HEIGHT), startedAt,
-                    finishedAt(m)));
-            detail = Map.of("kind", kind, "format", format, "bytes", m.body().length,
+                    finishedAt(m), blob));
+            detail = Map.of("kind", kind, "format", format, "bytes", blob == null ? m.body().length : blob.size(),
                     "width", m.integer(MessageHeaders.WIDTH), "height", m.integer(MessageHeaders.HEIGHT));
         } else if (key.startsWith(Topology.FAILED_PREFIX)) {
             kind = "failure";
@@ -87,12 +101,31 @@ final class StoreConsumer extends MessageConsumer {
     }
 
     /**
+     * Where the message's bytes go: the object store (null back means PostgreSQL). A claim check reaching a save2db
+     * without an object store cannot be stored: the message stays queued until save2db is configured like the gateway.
+     */
+    private BlobRef place(InboundMessage m) {
+        if (objects != null) {
+            return objects.place(m);
+        }
+        if (m.blobRef().isPresent()) {
+            throw new IllegalStateException("image " + m.imageId() + " came as a claim check but this save2db has no "
+                    + "object store: set IMGPIPE_BLOB_STORE=s3 and the IMGPIPE_S3_* settings as on the gateway");
+        }
+        return null;
+    }
+
+    /**
      * Forgets the image, then announces {@code save2db.deleted} (the logger forgets its events on it) and answers the
      * gateway that waits, in that order, so that its 204 follows the commit.
      */
     private void delete(InboundMessage m) throws Exception {
         ImageId id = m.imageId();
+        List<String> keys = objects == null ? List.of() : archive.blobKeys(id.value());
         ImageArchive.Deleted outcome = archive.delete(id.value(), m.string(MessageHeaders.OWNER).orElse(null));
+        if (outcome == ImageArchive.Deleted.DELETED && objects != null) {
+            objects.release(keys);
+        }
         Counter.builder("imgpipe.save2db.deletes").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .register(runtime.registry()).increment();
         log.info("event=deleted image_id={} outcome={}", id, outcome);

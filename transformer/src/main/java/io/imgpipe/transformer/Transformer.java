@@ -1,7 +1,9 @@
 package io.imgpipe.transformer;
 
+import io.imgpipe.blob.S3BlobStore;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.transformer.engine.ImageEngine;
+import io.imgpipe.transformer.worker.JobBytes;
 import io.imgpipe.transformer.worker.TransformJobConsumer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -18,8 +20,11 @@ public final class Transformer implements AutoCloseable {
 
     public static Transformer start(TransformerSettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect(TransformJobConsumer.SERVICE, config.infra(), registry);
+        JobBytes bytes = config.blobs().objectStore()
+                ? new JobBytes(runtime.closeOnExit(S3BlobStore.open(config.blobs())), config.blobs().inlineMaxBytes())
+                : JobBytes.inline();
         runtime.consume(new TransformJobConsumer(new ImageEngine(config.limits()), runtime, config.threads(),
-                config.maxAttempts()));
+                config.maxAttempts(), bytes));
         runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
         return new Transformer(runtime);
     }

@@ -1,5 +1,6 @@
 package io.imgpipe.transformer;
 
+import io.imgpipe.blob.BlobSettings;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
 import io.imgpipe.transformer.engine.EngineLimits;
@@ -17,9 +18,10 @@ import java.time.Duration;
  *                    {@code IMGPIPE_MAX_RESULT_BYTES})
  * @param maxAttempts deliveries of one job before it is recorded failed ({@code IMGPIPE_MAX_ATTEMPTS}, default 3)
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ * @param blobs       the object store of claim checks ({@code IMGPIPE_BLOB_STORE}, {@code IMGPIPE_S3_*})
  */
 public record TransformerSettings(Infrastructure infra, int threads, EngineLimits limits, int maxAttempts,
-                                  int adminPort) {
+                                  int adminPort, BlobSettings blobs) {
 
     public static TransformerSettings fromEnv(Env env) {
         EngineLimits limits = new EngineLimits(
@@ -38,6 +40,7 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 env.integer("IMGPIPE_TRANSFORMER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 limits,
                 env.integer("IMGPIPE_MAX_ATTEMPTS", 3, 1, 100),
-                env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
+                env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
+                BlobSettings.fromEnv(env));
     }
 }

@@ -16,7 +16,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +38,15 @@ public final class ImageHandlers {
     private final CompletionWaiters waiters;
     private final RecentUploads recent;
     private final int maxWaitSeconds;
+    private final ImageBytes bytes;
 
     public ImageHandlers(ImageQueries queries, CompletionWaiters waiters, RecentUploads recent, int maxWaitSeconds) {
+        this(queries, waiters, recent, maxWaitSeconds, ImageBytes.inPostgres());
+    }
+
+    public ImageHandlers(ImageQueries queries, CompletionWaiters waiters, RecentUploads recent, int maxWaitSeconds,
+                         ImageBytes bytes) {
+        this.bytes = bytes;
         this.queries = queries;
         this.waiters = waiters;
         this.recent = recent;
@@ -177,7 +184,7 @@ public final class ImageHandlers {
         }
     }
 
-    private void sendResult(HttpServerExchange exchange, String id) throws SQLException {
+    private void sendResult(HttpServerExchange exchange, String id) throws SQLException, IOException {
         ImageQueries.Stored stored = queries.result(id).orElseThrow(() -> notFound(id));
         sendBytes(exchange, ImageLinks.etag(id), stored, id);
     }
@@ -250,30 +257,14 @@ public final class ImageHandlers {
         return id;
     }
 
-    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
-        sendBytes(exchange, etag, stored, name, ImageLinks.IMMUTABLE);
+    private void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name)
+            throws IOException {
+        bytes.send(exchange, etag, stored, name, ImageLinks.IMMUTABLE);
     }
 
-    /**
-     * An original the transformer failed on is never shown inline: a browser would render HTML or script hidden
-     * behind an image signature. (Before the outcome is known it is served as the image type it was sniffed as, with
-     * nosniff, which no browser renders as a document.)
-     */
-    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
-                                  String cacheControl) {
-        exchange.getResponseHeaders().put(Headers.ETAG, etag);
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, cacheControl);
-        String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
-            exchange.setStatusCode(304);
-            exchange.endExchange();
-            return;
-        }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, stored.inline() ? stored.contentType()
-                : "application/octet-stream");
-        exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, stored.inline()
-                ? ImageLinks.inline(name, stored.format()) : ImageLinks.attachment(name, stored.format()));
-        exchange.getResponseSender().send(ByteBuffer.wrap(stored.bytes()));
+    private void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
+                           String cacheControl) throws IOException {
+        bytes.send(exchange, etag, stored, name, cacheControl);
     }
 
     static Map<String, Object> describe(Summary s) {

@@ -1,10 +1,12 @@
 package io.imgpipe.gateway.read;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imgpipe.contract.BlobRef;
 import io.imgpipe.contract.ImageId;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +58,22 @@ public final class ImageQueries {
      * @param inline may be shown inline with its image type: not an original the transformer failed on (bytes behind
      *               an image signature that are not an image: {@code BM} + HTML)
      */
-    public record Stored(byte[] bytes, String contentType, String format, boolean inline) {
+    public record Stored(byte[] bytes, String contentType, String format, boolean inline, BlobRef blob) {
+
+        public Stored(byte[] bytes, String contentType, String format, boolean inline) {
+            this(bytes, contentType, format, inline, null);
+        }
+
+        /** @param bytes null when the bytes are in the object store under {@code blob} */
+        public Stored {
+            if ((bytes == null) == (blob == null)) {
+                throw new IllegalArgumentException("stored bytes are in PostgreSQL or in the object store, exactly one");
+            }
+        }
+
+        public long size() {
+            return blob == null ? bytes.length : blob.size();
+        }
     }
 
     /**
@@ -144,13 +161,13 @@ public final class ImageQueries {
     }
 
     public Optional<Stored> result(String id) throws SQLException {
-        return bytes("SELECT bytes, content_type, format, true FROM results WHERE image_id = ?", id);
+        return bytes("SELECT bytes, content_type, format, true, blob_key, byte_size FROM results WHERE image_id = ?", id);
     }
 
     public Optional<Stored> original(String id) throws SQLException {
         return bytes("""
                 SELECT o.bytes, o.content_type, o.format,
-                       NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id)
+                       NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id), o.blob_key, o.byte_size
                   FROM originals o WHERE o.image_id = ?""", id);
     }
 
@@ -164,12 +181,15 @@ public final class ImageQueries {
         return ownership(id, true);
     }
 
+    /** The original's digest: computed over its bytes, or read from its content-addressed key (sha256/ab/<hex>). */
+    private static final String DIGEST = "COALESCE(sha256(bytes), decode(substr(blob_key, 11), 'hex'))";
+
     private Optional<Ownership> ownership(String id, boolean digest) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT owner, false, %s FROM originals WHERE image_id = ?
                 UNION ALL
                 SELECT owner, true, NULL::bytea FROM deleted_images WHERE image_id = ?
-                LIMIT 1""".formatted(digest ? "sha256(bytes)" : "NULL::bytea"))) {
+                LIMIT 1""".formatted(digest ? DIGEST : "NULL::bytea"))) {
             ps.setString(1, id);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -213,8 +233,12 @@ public final class ImageQueries {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Stored(rs.getBytes(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String key = rs.getString(5);
+                BlobRef blob = key == null ? null : BlobRef.of(key.substring(key.lastIndexOf('/') + 1), rs.getLong(6));
+                return Optional.of(new Stored(rs.getBytes(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), blob));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.imgpipe.gateway.upload;
 
 import io.imgpipe.contract.ActivityEvent;
+import io.imgpipe.contract.BlobRef;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
@@ -60,6 +61,7 @@ public final class UploadHandler implements HttpHandler {
     private final IdempotentIds idempotentIds;
     private final ImageQueries queries;
     private final int maxWaitSeconds;
+    private final ClaimCheck claimCheck;
     private final Timer acceptTimer;
     private final DistributionSummary uploadBytes;
 
@@ -67,6 +69,15 @@ public final class UploadHandler implements HttpHandler {
                          QueueDepth queueDepth, ReplyQueues replies,
                          RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds, ImageQueries queries,
                          int maxWaitSeconds) {
+        this(runtime, reader, budget, options, queueDepth, replies, recent, auth, idempotentIds, queries, maxWaitSeconds,
+                ClaimCheck.none());
+    }
+
+    public UploadHandler(ServiceRuntime runtime, UploadReader reader, UploadBudget budget, OptionsParser options,
+                         QueueDepth queueDepth, ReplyQueues replies,
+                         RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds, ImageQueries queries,
+                         int maxWaitSeconds, ClaimCheck claimCheck) {
+        this.claimCheck = claimCheck;
         this.runtime = runtime;
         this.reader = reader;
         this.budget = budget;
@@ -134,7 +145,9 @@ public final class UploadHandler implements HttpHandler {
         try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
                     owner, upload.bytes(), reply == null ? null : reply.queue());
-            confirm(id, message);
+            // The bytes are durable in the object store before the message that names them is published; a crash
+            // between the two leaves an object nobody references, which save2db's sweep removes after its grace.
+            confirm(id, claimCheck.apply(message, upload.bytes()));
             held.close(); // the broker has the bytes: a waiting request holds no budget
             recent.accepted(id.value(), owner, digest);
             runtime.activity(ActivityEvent.now(id, "gateway", "accepted", trace, Map.of(
@@ -214,7 +227,7 @@ public final class UploadHandler implements HttpHandler {
         }
     }
 
-    private static void answerWithResult(HttpServerExchange exchange, ImageId id, InboundMessage result) {
+    private void answerWithResult(HttpServerExchange exchange, ImageId id, InboundMessage result) {
         if (result.routingKey().startsWith(Topology.FAILED_PREFIX)
                 || result.string(MessageHeaders.REASON).isPresent()) {
             Json.send(exchange, 422, Json.object("id", id.value(), "status", "failed",
@@ -224,9 +237,10 @@ public final class UploadHandler implements HttpHandler {
         }
         String format = result.string(MessageHeaders.FORMAT).orElse("");
         if (Requests.acceptsJsonOnly(exchange)) {
+            long size = result.blobRef().map(BlobRef::size).orElse((long) result.body().length);
             Json.send(exchange, 201, Json.object("id", id.value(), "status", "done",
                     "result", Json.object("format", format, "width", result.integer(MessageHeaders.WIDTH),
-                            "height", result.integer(MessageHeaders.HEIGHT), "bytes", result.body().length),
+                            "height", result.integer(MessageHeaders.HEIGHT), "bytes", size),
                     "links", ImageLinks.of(id.value())));
             return;
         }
@@ -237,7 +251,7 @@ public final class UploadHandler implements HttpHandler {
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, ImageLinks.IMMUTABLE);
         exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION,
                 ImageLinks.inline(id.value(), format));
-        exchange.getResponseSender().send(ByteBuffer.wrap(result.body()));
+        exchange.getResponseSender().send(ByteBuffer.wrap(claimCheck.bytesOf(result)));
     }
 
     private void outcome(String outcome) {

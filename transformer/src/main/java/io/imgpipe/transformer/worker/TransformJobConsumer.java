@@ -1,5 +1,6 @@
 package io.imgpipe.transformer.worker;
 
+import io.imgpipe.blob.BlobStoreException;
 import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
@@ -40,17 +41,26 @@ public final class TransformJobConsumer extends MessageConsumer {
 
     public static final String SERVICE = "transformer";
     private static final Duration CONFIRM_PATIENCE = Duration.ofSeconds(30);
+    /** How long a job waits before it is queued again when the object store cannot be reached. */
+    private static final Duration STORE_BACKOFF = Duration.ofSeconds(1);
 
     private final ImageEngine engine;
     private final OptionsParser options;
     private final ServiceRuntime runtime;
     private final int maxAttempts;
+    private final JobBytes bytes;
     private final Timer transformTimer;
     private final Timer queuedTimer;
 
     public TransformJobConsumer(ImageEngine engine, ServiceRuntime runtime, int threads,
                                 int maxAttempts) {
+        this(engine, runtime, threads, maxAttempts, JobBytes.inline());
+    }
+
+    public TransformJobConsumer(ImageEngine engine, ServiceRuntime runtime, int threads, int maxAttempts,
+                                JobBytes bytes) {
         super(Topology.TRANSFORMER_QUEUE, threads);
+        this.bytes = bytes;
         this.engine = engine;
         // The options header is canonical: presets were resolved by the gateway, so no preset applies here.
         this.options = new OptionsParser(Map.of());
@@ -79,6 +89,13 @@ public final class TransformJobConsumer extends MessageConsumer {
             return;
         }
 
+        byte[] original;
+        try {
+            original = bytes.original(job);
+        } catch (BlobStoreException e) {
+            requeueAfterStoreFailure(job, e);
+            return;
+        }
         Instant started = Instant.now();
         queuedTimer.record(Duration.between(job.createdAt(), started).abs());
         runtime.activity(ActivityEvent.now(id, SERVICE, "started", trace, Map.of("attempt", job.attempt())));
@@ -86,7 +103,7 @@ public final class TransformJobConsumer extends MessageConsumer {
         try {
             TransformOptions requested = options.parseCanonical(job.string(MessageHeaders.OPTIONS).orElse(""));
             long t0 = System.nanoTime();
-            result = engine.transform(job.body(), requested);
+            result = engine.transform(original, requested);
             transformTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         } catch (ImageRejectedException e) {
             if (e.getCause() != null) {
@@ -98,8 +115,15 @@ public final class TransformJobConsumer extends MessageConsumer {
             fail(job, id, started, "bad_option", e.getMessage());
             return;
         }
-        OutboundMessage transformed = ImageMessages.transformed(id, trace, job.createdAt(), result.format(),
-                result.width(), result.height(), result.sourceWidth(), result.sourceHeight(), started, result.bytes());
+        OutboundMessage transformed;
+        try {
+            transformed = bytes.result(ImageMessages.transformed(id, trace, job.createdAt(), result.format(),
+                    result.width(), result.height(), result.sourceWidth(), result.sourceHeight(), started,
+                    result.bytes()));
+        } catch (BlobStoreException e) {
+            requeueAfterStoreFailure(job, e);
+            return;
+        }
         List<CompletableFuture<Void>> confirms = new ArrayList<>();
         confirms.add(runtime.publisher().publish(transformed));
         String replyTo = job.properties().getReplyTo();
@@ -119,6 +143,18 @@ public final class TransformJobConsumer extends MessageConsumer {
                 .register(runtime.registry()).increment();
         log.info("event=transformed image_id={} trace_id={} format={} width={} height={} bytes={}", id,
                 Traceparent.traceId(trace), result.format().key(), result.width(), result.height(), result.bytes().length);
+    }
+
+    /**
+     * The object store is down: not the job's fault, so it is queued again as it came (same attempt) after a pause,
+     * rather than redelivered (which would count towards poison) or failed.
+     */
+    private void requeueAfterStoreFailure(InboundMessage job, BlobStoreException e) throws Exception {
+        log.warn("event=blob_store_unavailable image_id={} error=\"{}\"", job.imageId(), e.getMessage());
+        Counter.builder("imgpipe.transformer.store.retries").register(runtime.registry()).increment();
+        Thread.sleep(STORE_BACKOFF.toMillis());
+        runtime.publisher().publish(ImageMessages.retry(Topology.TRANSFORMER_QUEUE, job.properties(), job.body(),
+                job.attempt())).get(CONFIRM_PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     private void fail(InboundMessage job, ImageId id, Instant started, String reason, String message) throws Exception {
