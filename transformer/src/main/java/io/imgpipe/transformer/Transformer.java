@@ -18,8 +18,8 @@ public final class Transformer implements AutoCloseable {
 
     public static Transformer start(TransformerSettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect(TransformJobConsumer.SERVICE, config.infra(), registry);
-        runtime.consume(new TransformJobConsumer(new ImageEngine(config.limits()), runtime, config.threads(),
-                config.maxAttempts()));
+        ImageEngine engine = new ImageEngine(config.limits(), true, config.nativeHeif());
+        runtime.consume(new TransformJobConsumer(engine, runtime, config.threads(), config.maxAttempts()));
         runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
         return new Transformer(runtime);
     }

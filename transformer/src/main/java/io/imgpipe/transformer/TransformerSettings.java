@@ -17,9 +17,11 @@ import java.time.Duration;
  *                    {@code IMGPIPE_MAX_RESULT_BYTES})
  * @param maxAttempts deliveries of one job before it is recorded failed ({@code IMGPIPE_MAX_ATTEMPTS}, default 3)
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ * @param nativeHeif  read HEIC/AVIF and write AVIF with the system's libheif when installed
+ *                    ({@code IMGPIPE_NATIVE_HEIF}, default true); false refuses those formats, naming the library
  */
 public record TransformerSettings(Infrastructure infra, int threads, EngineLimits limits, int maxAttempts,
-                                  int adminPort) {
+                                  int adminPort, boolean nativeHeif) {
 
     public static TransformerSettings fromEnv(Env env) {
         EngineLimits limits = new EngineLimits(
@@ -38,6 +40,7 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 env.integer("IMGPIPE_TRANSFORMER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 limits,
                 env.integer("IMGPIPE_MAX_ATTEMPTS", 3, 1, 100),
-                env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
+                env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
+                env.bool("IMGPIPE_NATIVE_HEIF", true));
     }
 }

@@ -76,6 +76,8 @@ final class Heif {
 
     /** The libheif 1.15 C API, the part used here ({@code size_t} is a Java long: 64-bit platforms only). */
     interface Api extends Library {
+        Error heif_init(Pointer params);
+
         String heif_get_version();
 
         int heif_have_decoder_for_format(int format);
@@ -157,7 +159,11 @@ final class Heif {
         }
         try {
             Api api = Native.load("heif", Api.class);
-            api.heif_get_version(); // a library of that name but not libheif fails here, not mid-transform
+            // loads the codec plugins of libheif 1.14+ (Debian 13 and Ubuntu 24.04 package them separately);
+            // reference-counted and never undone: the engine keeps the library for the life of the process
+            if (api.heif_init(null).failed()) {
+                return Optional.empty();
+            }
             return Optional.of(new Heif(api));
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return Optional.empty();
