@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class AvifBench {
 
     private static final int[] ENGINE_QUALITIES = {40, 55, 70, 85};
-    private static final int[] AVIFENC_QUANTIZERS = {14, 22, 30, 38, 46};
+    private static final int[] AVIFENC_QUANTIZERS = {6, 14, 22, 30, 38, 46};
     /** avifenc's default speed, and the engine's. */
     private static final int[] AVIFENC_SPEEDS = {6, 8};
 
