@@ -65,7 +65,8 @@ public final class ImageEngine {
     /**
      * Thread-safe; called concurrently from several worker threads.
      *
-     * @return the encoded result; its source width and height are the header's, as stored (before orientation)
+     * @return the encoded result; its source width and height are the header's, as stored (before orientation;
+     *         for HEIC/AVIF after the irot/imir/clap transforms, which libheif applies as part of the image)
      */
     public TransformResult transform(byte[] input, TransformOptions options) throws ImageRejectedException {
         Objects.requireNonNull(input, "input");
