@@ -108,6 +108,10 @@ final class Heif {
 
         Error heif_image_handle_get_raw_color_profile(Pointer handle, Pointer out);
 
+        Error heif_image_handle_get_nclx_color_profile(Pointer handle, PointerByReference nclx);
+
+        void heif_nclx_color_profile_free(Pointer nclx);
+
         void heif_image_handle_release(Pointer handle);
 
         Pointer heif_decoding_options_alloc();

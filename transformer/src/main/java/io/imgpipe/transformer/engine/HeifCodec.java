@@ -40,6 +40,8 @@ final class HeifCodec {
     static final int AVIF_SPEED = 8;
     /** Above this quality the encoder keeps full chroma (4:4:4): sharper colour edges at near-lossless settings. */
     private static final int FULL_CHROMA_QUALITY = 90;
+    private static final int NCLX_PRIMARIES = 4;
+    private static final int NCLX_TRANSFER = 8;
     /** libheif 1.15's default limit on an image's width and height. */
     private static final int LIBHEIF_MAX_SIDE = 32_768;
     private static final int DECODING_OPTIONS_VERSION_2 = 2;
@@ -179,13 +181,16 @@ final class HeifCodec {
         }
 
         /**
-         * The embedded ICC profile ({@code colr} of type {@code prof}/{@code rICC}), or null for none, an nclx
-         * description or a damaged profile. An nclx colour description is applied by libheif's YCbCr-to-RGB
-         * conversion (matrix and range); its primaries are taken as sRGB's, which is what iPhones' Display P3
-         * files avoid by carrying an ICC profile.
+         * The colour space of the decoded samples when it is not sRGB: the embedded ICC profile ({@code colr} of
+         * type {@code prof}/{@code rICC}, as iPhones write Display P3), or one built for an nclx description with
+         * wide-gamut primaries ({@link NclxProfiles}); null for sRGB, none, or a damaged profile. libheif applies
+         * the nclx matrix and range itself when it converts YCbCr to RGB.
          */
         ICC_Profile profile() {
             int type = api.heif_image_handle_get_color_profile_type(handle);
+            if (type == Heif.PROFILE_NCLX) {
+                return nclxProfile();
+            }
             if (type != Heif.PROFILE_PROF && type != Heif.PROFILE_RICC) {
                 return null;
             }
@@ -201,6 +206,20 @@ final class HeifCodec {
                 return ICC_Profile.getInstance(out.getByteArray(0, (int) size));
             } catch (IllegalArgumentException e) {
                 return null;
+            }
+        }
+
+        private ICC_Profile nclxProfile() {
+            PointerByReference ref = new PointerByReference();
+            if (api.heif_image_handle_get_nclx_color_profile(handle, ref).failed() || ref.getValue() == null) {
+                return null;
+            }
+            Pointer nclx = ref.getValue();
+            try {
+                // struct heif_color_profile_nclx: uint8_t version, then the enums (ints) from offset 4
+                return NclxProfiles.forCodePoints(nclx.getInt(NCLX_PRIMARIES), nclx.getInt(NCLX_TRANSFER));
+            } finally {
+                api.heif_nclx_color_profile_free(nclx);
             }
         }
 

@@ -152,6 +152,37 @@ class HeifAvifTest {
         assertThat(TestImages.distance(topLeft, 0xD02020)).isGreaterThan(40);
     }
 
+    @Test
+    void givenAnAvifWhoseNclxSaysDisplayP3_whenTransformed_thenItsColoursAreConvertedToSrgb() throws Exception {
+        // avifenc --cicp 12/13/6 labels the quadrant colours Display P3: in sRGB they are more saturated
+        int expected = displayP3ToSrgb(0xD0, 0x20, 0x20);
+
+        TransformResult result = transform("display-p3-nclx.avif", "format=png");
+
+        int topLeft = TestImages.decode(result.bytes()).getRGB(8, 5);
+        assertThat(TestImages.distance(topLeft, expected)).as("%06x, expected %06x", topLeft & 0xFFFFFF, expected)
+                .isLessThan(12);
+        assertThat(TestImages.distance(topLeft, 0xD02020)).isGreaterThan(12);
+    }
+
+    /** The published Display P3 to sRGB matrix (both D65, linear light), sRGB's curve both ways, clipped. */
+    private static int displayP3ToSrgb(int r, int g, int b) {
+        double[][] m = {{1.2249, -0.2247, 0}, {-0.0420, 1.0419, 0}, {-0.0197, -0.0786, 1.0979}};
+        double[] lin = {toLinear(r / 255.0), toLinear(g / 255.0), toLinear(b / 255.0)};
+        int out = 0;
+        for (int c = 0; c < 3; c++) {
+            double v = m[c][0] * lin[0] + m[c][1] * lin[1] + m[c][2] * lin[2];
+            v = Math.max(0, Math.min(1, v));
+            double encoded = v <= 0.0031308 ? v * 12.92 : 1.055 * Math.pow(v, 1 / 2.4) - 0.055;
+            out = out << 8 | (int) Math.round(encoded * 255);
+        }
+        return out;
+    }
+
+    private static double toLinear(double v) {
+        return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "hostile/truncated.heic, corrupt_image, truncated",
