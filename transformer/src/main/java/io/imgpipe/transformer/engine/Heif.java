@@ -9,6 +9,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,8 +41,8 @@ final class Heif {
         public Pointer message;
 
         @Override
-        protected java.util.List<String> getFieldOrder() {
-            return java.util.List.of("code", "subcode", "message");
+        protected List<String> getFieldOrder() {
+            return List.of("code", "subcode", "message");
         }
 
         boolean failed() {
@@ -69,8 +70,8 @@ final class Heif {
         }
 
         @Override
-        protected java.util.List<String> getFieldOrder() {
-            return java.util.List.of("writer_api_version", "write");
+        protected List<String> getFieldOrder() {
+            return List.of("writer_api_version", "write");
         }
     }
 

@@ -2,15 +2,10 @@ package io.imgpipe.transformer.engine;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.imgpipe.contract.format.ImageFormat;
-import io.imgpipe.transformer.engine.ops.Pixels;
 
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -31,22 +26,8 @@ import java.util.Optional;
  */
 final class HeifCodec {
 
-    /**
-     * libaom's speed (0 slowest .. 9 fastest) for AVIF output, chosen for throughput: in the AVIF benchmark
-     * (docs/benchmarks.md) the engine at 8 encodes at least 1.4× as many images per second as avifenc at its default
-     * (6), for about 10 % more bytes at the same SSIM. A worker encodes one image per thread, so the encoder is held
-     * to one thread too.
-     */
-    static final int AVIF_SPEED = 8;
-    /** Above this quality the encoder keeps full chroma (4:4:4): sharper colour edges at near-lossless settings. */
-    private static final int FULL_CHROMA_QUALITY = 90;
-    private static final int NCLX_PRIMARIES = 4;
-    private static final int NCLX_TRANSFER = 8;
     /** libheif 1.15's default limit on an image's width and height. */
     private static final int LIBHEIF_MAX_SIDE = 32_768;
-    private static final int DECODING_OPTIONS_VERSION_2 = 2;
-    /** Offset of {@code convert_hdr_to_8bit} in {@code struct heif_decoding_options} (after 4 pointers). */
-    private static final int CONVERT_HDR_TO_8BIT = 40;
 
     private final Heif heif;
     private final boolean readsHevc;
@@ -149,244 +130,12 @@ final class HeifCodec {
         }
     }
 
-    /** The primary image of an opened HEIF/AVIF file; close it to free libheif's context. */
-    static final class HeifSource implements AutoCloseable {
-        private final Heif.Api api;
-        private final ImageFormat format;
-        private final Memory memory;
-        private final Pointer context;
-        private final Pointer handle;
-        private final int width;
-        private final int height;
-        private final boolean alpha;
-
-        private HeifSource(Heif.Api api, ImageFormat format, Memory memory, Pointer context, Pointer handle) {
-            this.api = api;
-            this.format = format;
-            this.memory = memory;
-            this.context = context;
-            this.handle = handle;
-            // the size after irot/imir/clap, i.e. as displayed
-            this.width = api.heif_image_handle_get_width(handle);
-            this.height = api.heif_image_handle_get_height(handle);
-            this.alpha = api.heif_image_handle_has_alpha_channel(handle) != 0;
-        }
-
-        int width() {
-            return width;
-        }
-
-        int height() {
-            return height;
-        }
-
-        /**
-         * The colour space of the decoded samples when it is not sRGB: the embedded ICC profile ({@code colr} of
-         * type {@code prof}/{@code rICC}, as iPhones write Display P3), or one built for an nclx description with
-         * wide-gamut primaries ({@link NclxProfiles}); null for sRGB, none, or a damaged profile. libheif applies
-         * the nclx matrix and range itself when it converts YCbCr to RGB.
-         */
-        ICC_Profile profile() {
-            int type = api.heif_image_handle_get_color_profile_type(handle);
-            if (type == Heif.PROFILE_NCLX) {
-                return nclxProfile();
-            }
-            if (type != Heif.PROFILE_PROF && type != Heif.PROFILE_RICC) {
-                return null;
-            }
-            long size = api.heif_image_handle_get_raw_color_profile_size(handle);
-            if (size <= 0 || size > IccProfiles.MAX_PROFILE_BYTES) {
-                return null;
-            }
-            Memory out = new Memory(size);
-            if (api.heif_image_handle_get_raw_color_profile(handle, out).failed()) {
-                return null;
-            }
-            try {
-                return ICC_Profile.getInstance(out.getByteArray(0, (int) size));
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-
-        private ICC_Profile nclxProfile() {
-            PointerByReference ref = new PointerByReference();
-            if (api.heif_image_handle_get_nclx_color_profile(handle, ref).failed() || ref.getValue() == null) {
-                return null;
-            }
-            Pointer nclx = ref.getValue();
-            try {
-                // struct heif_color_profile_nclx: uint8_t version, then the enums (ints) from offset 4
-                return NclxProfiles.forCodePoints(nclx.getInt(NCLX_PRIMARIES), nclx.getInt(NCLX_TRANSFER));
-            } finally {
-                api.heif_nclx_color_profile_free(nclx);
-            }
-        }
-
-        /** Decodes to 8-bit RGB(A), with the file's transformations applied. */
-        BufferedImage decode() throws ImageRejectedException {
-            Pointer options = api.heif_decoding_options_alloc();
-            PointerByReference ref = new PointerByReference();
-            Pointer image = null;
-            try {
-                if (options != null && options.getByte(0) >= DECODING_OPTIONS_VERSION_2) {
-                    options.setByte(CONVERT_HDR_TO_8BIT, (byte) 1); // 10/12-bit files come back as 8-bit samples
-                }
-                check(api.heif_decode_image(handle, ref, Heif.COLORSPACE_RGB,
-                        alpha ? Heif.CHROMA_RGBA : Heif.CHROMA_RGB, options), format);
-                image = ref.getValue();
-                return pixels(image);
-            } finally {
-                if (image != null) {
-                    api.heif_image_release(image);
-                }
-                if (options != null) {
-                    api.heif_decoding_options_free(options);
-                }
-            }
-        }
-
-        private BufferedImage pixels(Pointer image) throws ImageRejectedException {
-            int w = api.heif_image_get_primary_width(image);
-            int h = api.heif_image_get_primary_height(image);
-            IntByReference strideRef = new IntByReference();
-            Pointer plane = api.heif_image_get_plane_readonly(image, Heif.CHANNEL_INTERLEAVED, strideRef);
-            int channels = alpha ? 4 : 3;
-            int stride = strideRef.getValue();
-            if (plane == null || w != width || h != height || stride < w * channels) {
-                throw new ImageRejectedException("corrupt_image", "the " + format.key() + " decoder returned "
-                        + w + "x" + h + " pixels, not the " + width + "x" + height + " the header declares");
-            }
-            BufferedImage out = Pixels.create(w, h, alpha);
-            int[] argb = Pixels.data(out);
-            byte[] row = new byte[w * channels];
-            for (int y = 0; y < h; y++) {
-                plane.read((long) y * stride, row, 0, row.length);
-                int o = y * w;
-                for (int x = 0, i = 0; x < w; x++, i += channels) {
-                    int a = alpha ? row[i + 3] & 0xFF : 0xFF;
-                    argb[o + x] = a << 24 | (row[i] & 0xFF) << 16 | (row[i + 1] & 0xFF) << 8 | row[i + 2] & 0xFF;
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            api.heif_image_handle_release(handle);
-            api.heif_context_free(context);
-            memory.close();
-        }
-    }
-
     /**
-     * Encodes as AVIF with libaom at {@link #AVIF_SPEED}, in 8-bit 4:2:0 (4:4:4 above quality
-     * {@value #FULL_CHROMA_QUALITY}), sRGB.
+     * Encodes as AVIF ({@link AvifWriter}).
      *
      * @throws ImageRejectedException {@code result_too_large}, {@code unsupported_output} when the encoder fails
      */
     byte[] encodeAvif(BufferedImage image, int quality, long maxBytes) throws ImageRejectedException {
-        Heif.Api api = heif.api();
-        boolean withAlpha = Pixels.hasAlpha(image);
-        int w = image.getWidth();
-        int h = image.getHeight();
-        PointerByReference ref = new PointerByReference();
-        encoderCheck(api.heif_image_create(w, h, Heif.COLORSPACE_RGB, withAlpha ? Heif.CHROMA_RGBA : Heif.CHROMA_RGB,
-                ref));
-        Pointer heifImage = ref.getValue();
-        Pointer context = null;
-        Pointer encoder = null;
-        try {
-            encoderCheck(api.heif_image_add_plane(heifImage, Heif.CHANNEL_INTERLEAVED, w, h, 8));
-            IntByReference stride = new IntByReference();
-            Pointer plane = api.heif_image_get_plane(heifImage, Heif.CHANNEL_INTERLEAVED, stride);
-            copyPixels(image, withAlpha, plane, stride.getValue());
-            context = api.heif_context_alloc();
-            PointerByReference encoderRef = new PointerByReference();
-            encoderCheck(api.heif_context_get_encoder_for_format(context, Heif.COMPRESSION_AV1, encoderRef));
-            encoder = encoderRef.getValue();
-            encoderCheck(api.heif_encoder_set_lossy_quality(encoder, quality));
-            encoderCheck(api.heif_encoder_set_parameter_integer(encoder, "speed", AVIF_SPEED));
-            encoderCheck(api.heif_encoder_set_parameter_integer(encoder, "threads", 1));
-            encoderCheck(api.heif_encoder_set_parameter(encoder, "chroma",
-                    quality > FULL_CHROMA_QUALITY ? "444" : "420"));
-            encoderCheck(api.heif_context_encode_image(context, heifImage, encoder, null, null));
-            BoundedSink sink = new BoundedSink(maxBytes);
-            Heif.Error written = api.heif_context_write(context, new Heif.Writer(sink), null);
-            if (sink.tooLarge) {
-                throw new ImageRejectedException("result_too_large", "the encoded avif result is larger than the"
-                        + " limit of " + maxBytes + " bytes");
-            }
-            encoderCheck(written);
-            return sink.out.toByteArray();
-        } finally {
-            if (encoder != null) {
-                api.heif_encoder_release(encoder);
-            }
-            if (context != null) {
-                api.heif_context_free(context);
-            }
-            api.heif_image_release(heifImage);
-        }
-    }
-
-    private static void copyPixels(BufferedImage image, boolean withAlpha, Pointer plane, int stride) {
-        int w = image.getWidth();
-        int[] argb = Pixels.data(image);
-        int channels = withAlpha ? 4 : 3;
-        byte[] row = new byte[w * channels];
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0, i = 0; x < w; x++, i += channels) {
-                int p = argb[y * w + x];
-                row[i] = (byte) (p >>> 16);
-                row[i + 1] = (byte) (p >>> 8);
-                row[i + 2] = (byte) p;
-                if (withAlpha) {
-                    row[i + 3] = (byte) (p >>> 24);
-                }
-            }
-            plane.write((long) y * stride, row, 0, row.length);
-        }
-    }
-
-    private static void encoderCheck(Heif.Error error) throws ImageRejectedException {
-        if (error.failed()) {
-            throw new ImageRejectedException("unsupported_output", "the avif encoder failed",
-                    new IllegalStateException("libheif: " + error.text()));
-        }
-    }
-
-    /** Collects libheif's output, refusing (with an error libheif passes back) what outgrows the limit. */
-    private static final class BoundedSink implements Heif.WriteCallback {
-        private final long maxBytes;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        /** libheif passes the returned error's text on, so it must be a live C string, never null. */
-        private final Memory errorText = nulTerminated("result larger than the limit");
-        private boolean tooLarge;
-
-        BoundedSink(long maxBytes) {
-            this.maxBytes = maxBytes;
-        }
-
-        @Override
-        public Heif.Error invoke(Pointer context, Pointer data, long size, Pointer userData) {
-            Heif.Error result = new Heif.Error();
-            if (out.size() + size > maxBytes) {
-                tooLarge = true;
-                result.code = 9; // heif_error_Encoding_error; the caller reads tooLarge
-                result.message = errorText;
-                return result;
-            }
-            out.write(data.getByteArray(0, (int) size), 0, (int) size);
-            return result;
-        }
-    }
-
-    private static Memory nulTerminated(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-        Memory m = new Memory(bytes.length + 1L);
-        m.write(0, bytes, 0, bytes.length);
-        m.setByte(bytes.length, (byte) 0);
-        return m;
+        return new AvifWriter(heif.api()).encode(image, quality, maxBytes);
     }
 }

@@ -26,12 +26,12 @@ final class SourceImage implements AutoCloseable {
     private final TurboJpeg turbo;
     private final ImageReader reader;
     private final ImageInputStream stream;
-    private final HeifCodec.HeifSource heif;
+    private final HeifSource heif;
     private final int width;
     private final int height;
 
     private SourceImage(ImageFormat format, byte[] input, TurboJpeg turbo, ImageReader reader, ImageInputStream stream,
-                        HeifCodec.HeifSource heif, int width, int height) {
+                        HeifSource heif, int width, int height) {
         this.format = format;
         this.input = input;
         this.turbo = turbo;
@@ -60,7 +60,7 @@ final class SourceImage implements AutoCloseable {
                 throw new ImageRejectedException("unsupported_format", format.key() + " input cannot be read: "
                         + heif.missing(format, false));
             }
-            HeifCodec.HeifSource source = heif.open(input, format, limits);
+            HeifSource source = heif.open(input, format, limits);
             return new SourceImage(format, input, null, null, null, source, source.width(), source.height());
         }
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.read(input) : null;
