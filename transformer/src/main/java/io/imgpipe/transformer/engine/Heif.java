@@ -164,14 +164,23 @@ final class Heif {
         }
         try {
             Api api = Native.load("heif", Api.class);
-            // loads the codec plugins of libheif 1.14+ (Debian 13 and Ubuntu 24.04 package them separately);
-            // reference-counted and never undone: the engine keeps the library for the life of the process
-            if (api.heif_init(null).failed()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Heif(api));
+            api.heif_get_version(); // a library of that name that is not libheif fails here, not mid-transform
+            return init(api) ? Optional.of(new Heif(api)) : Optional.empty();
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Loads the codec plugins of libheif 1.14+ (Debian 13 and Ubuntu 24.04 package them separately); reference-counted
+     * and never undone, since the engine keeps the library for the life of the process. Older versions (Ubuntu 22.04
+     * has 1.12) have no heif_init and need none.
+     */
+    private static boolean init(Api api) {
+        try {
+            return !api.heif_init(null).failed();
+        } catch (UnsatisfiedLinkError e) {
+            return true;
         }
     }
 
