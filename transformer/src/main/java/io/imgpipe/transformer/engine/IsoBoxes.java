@@ -22,10 +22,12 @@ final class IsoBoxes {
      * The largest width and height any {@code ispe} property of the file declares (the primary image's full size;
      * grid tiles and thumbnails are smaller).
      *
-     * @throws ImageRejectedException {@code corrupt_image} when the structure is broken
+     * @throws ImageRejectedException {@code corrupt_image} when the structure is broken, {@code unsupported_format}
+     *                                for a sequence ({@code moov}) without a still image
      */
     static long[] largestExtent(byte[] d, String format) throws ImageRejectedException {
         Box meta = null;
+        boolean movie = false;
         int count = 0;
         for (int i = 0; i < d.length; ) {
             Box box = box(d, i, d.length, format);
@@ -35,7 +37,12 @@ final class IsoBoxes {
             if (box.type.equals("meta") && meta == null) {
                 meta = box;
             }
+            movie |= box.type.equals("moov");
             i = box.end;
+        }
+        if (meta == null && movie) {
+            throw new ImageRejectedException("unsupported_format", "the " + format + " file is an image sequence"
+                    + " without a still image; only still images (and a sequence's still image) are read");
         }
         if (meta == null) {
             throw corrupt(format, "no 'meta' box: the file holds no image item");

@@ -101,6 +101,17 @@ class HeifAvifTest {
     }
 
     @Test
+    void givenAnAnimatedAvif_whenTransformed_thenItsStillImageIsRead() throws Exception {
+        // an avis file carries a still image (meta) beside its sequence (moov); libheif 1.15 reads the still
+        TransformResult result = transform("animated-2-frames.avif", "format=png");
+
+        BufferedImage out = TestImages.decode(result.bytes());
+        assertThat(result.sourceFormat()).isEqualTo(ImageFormat.AVIF);
+        assertThat(out.getWidth()).isEqualTo(64);
+        assertThat(TestImages.distance(out.getRGB(8, 5), 0xD02020)).isLessThan(24); // the first frame, not flopped
+    }
+
+    @Test
     void givenHeicAndAutoFormat_whenTransformed_thenTheResultIsJpeg() throws Exception {
         TransformResult result = transform("photo.heic", "width=100");
 

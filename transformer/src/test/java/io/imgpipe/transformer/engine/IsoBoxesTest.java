@@ -90,6 +90,17 @@ class IsoBoxesTest {
         assertThat(reason(file(meta(box("pixi", new byte[4]))))).contains("no image size");
     }
 
+    @Test
+    void givenASequenceWithoutAStillImage_whenWalked_thenItIsAnUnsupportedFormatNotACorruptOne() {
+        byte[] sequence = file(box("moov", box("mvhd", new byte[100])), box("mdat", new byte[10]));
+
+        ImageRejectedException e = assertThrows(ImageRejectedException.class,
+                () -> IsoBoxes.largestExtent(sequence, "avif"));
+
+        assertThat(e.reason()).isEqualTo("unsupported_format");
+        assertThat(e.getMessage()).contains("image sequence without a still image");
+    }
+
     private static String reason(byte[] file) {
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> IsoBoxes.largestExtent(file, "heif"));
