@@ -51,12 +51,17 @@ COPY imgpipe-*-all.jar /app.jar
 FROM jars-${JARS} AS jars
 
 # ---- the runtime, variant A: Eclipse Temurin JRE (default) --------------------------------------------------
-# libturbojpeg is the transformer's fast JPEG path; it is installed in every image so that the four share this
-# layer. The package is libturbojpeg0 on Debian and libturbojpeg on Ubuntu (Temurin's images are Ubuntu).
+# libturbojpeg is the transformer's fast JPEG path, libheif1 its HEIC/AVIF codec; they are installed in every image
+# so that the four share this layer. The package is libturbojpeg0 on Debian and libturbojpeg on Ubuntu (Temurin's
+# images are Ubuntu). libheif 1.15 (Debian 12) links libde265, dav1d and libaom itself; from 1.16 (Ubuntu 24.04,
+# Debian 13) they are plugin packages, which --no-install-recommends would leave out: HEIC input would then fail
+# naming the missing HEVC decoder.
 FROM ${TEMURIN_IMAGE} AS runtime-temurin
 RUN apt-get update \
  && if apt-cache show libturbojpeg0 >/dev/null 2>&1; then turbojpeg=libturbojpeg0; else turbojpeg=libturbojpeg; fi \
- && apt-get install -y --no-install-recommends curl "$turbojpeg" \
+ && heif=libheif1; for plugin in libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-aomenc; do \
+      if apt-cache show "$plugin" >/dev/null 2>&1; then heif="$heif $plugin"; fi; done \
+ && apt-get install -y --no-install-recommends curl "$turbojpeg" $heif \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- the runtime, variant B: Debian's OpenJDK 17 ------------------------------------------------------------
@@ -65,7 +70,9 @@ RUN apt-get update \
 # measured there). Worth it for the transformer; makes no difference to services that never touch pixels.
 FROM ${DEBIAN_IMAGE} AS runtime-debian
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl ca-certificates libturbojpeg0 \
+ && heif=libheif1; for plugin in libheif-plugin-libde265 libheif-plugin-dav1d libheif-plugin-aomenc; do \
+      if apt-cache show "$plugin" >/dev/null 2>&1; then heif="$heif $plugin"; fi; done \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl ca-certificates libturbojpeg0 $heif \
  && rm -rf /var/lib/apt/lists/*
 
 # ---- the image ----------------------------------------------------------------------------------------------

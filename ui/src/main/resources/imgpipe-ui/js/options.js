@@ -9,7 +9,7 @@ import { load, save } from './storage.js';
 const STORAGE_KEY = 'imgpipe.options';
 const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false };
 // Formats whose encoder takes a quality: a property of the engine's writers, not of the option grammar.
-const LOSSY = new Set(['auto', 'jpeg', 'webp']);
+const LOSSY = new Set(['auto', 'jpeg', 'webp', 'avif']);
 // The form's fields that are options of the table; the field of option NAME is #opt-NAME.
 const FIELDS = ['width', 'height', 'fit', 'format', 'quality', 'rotate', 'grayscale'];
 

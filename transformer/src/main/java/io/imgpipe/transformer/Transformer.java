@@ -23,8 +23,8 @@ public final class Transformer implements AutoCloseable {
         JobBytes bytes = config.blobs().objectStore()
                 ? new JobBytes(runtime.closeOnExit(S3BlobStore.open(config.blobs())), config.blobs().inlineMaxBytes())
                 : JobBytes.inline();
-        runtime.consume(new TransformJobConsumer(new ImageEngine(config.limits()), runtime, config.threads(),
-                config.maxAttempts(), bytes));
+        ImageEngine engine = new ImageEngine(config.limits(), true, config.nativeHeif());
+        runtime.consume(new TransformJobConsumer(engine, runtime, config.threads(), config.maxAttempts(), bytes));
         runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
         return new Transformer(runtime);
     }

@@ -18,10 +18,12 @@ import java.time.Duration;
  *                    {@code IMGPIPE_MAX_RESULT_BYTES})
  * @param maxAttempts deliveries of one job before it is recorded failed ({@code IMGPIPE_MAX_ATTEMPTS}, default 3)
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ * @param nativeHeif  read HEIC/AVIF and write AVIF with the system's libheif when installed
+ *                    ({@code IMGPIPE_NATIVE_HEIF}, default true); false refuses those formats, naming the library
  * @param blobs       the object store of claim checks ({@code IMGPIPE_BLOB_STORE}, {@code IMGPIPE_S3_*})
  */
 public record TransformerSettings(Infrastructure infra, int threads, EngineLimits limits, int maxAttempts,
-                                  int adminPort, BlobSettings blobs) {
+                                  int adminPort, boolean nativeHeif, BlobSettings blobs) {
 
     public static TransformerSettings fromEnv(Env env) {
         EngineLimits limits = new EngineLimits(
@@ -41,6 +43,7 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 limits,
                 env.integer("IMGPIPE_MAX_ATTEMPTS", 3, 1, 100),
                 env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
+                env.bool("IMGPIPE_NATIVE_HEIF", true),
                 BlobSettings.fromEnv(env));
     }
 }

@@ -23,6 +23,13 @@ class TransformerSettingsTest {
     }
 
     @Test
+    void givenNativeHeifSwitchedOff_whenRead_thenTheSettingSaysSoAndItDefaultsToOn() {
+        assertThat(TransformerSettings.fromEnv(new Env(Map.of())).nativeHeif()).isTrue();
+        assertThat(TransformerSettings.fromEnv(new Env(Map.of("IMGPIPE_NATIVE_HEIF", "false"))).nativeHeif())
+                .isFalse();
+    }
+
+    @Test
     void givenCostBounds_whenRead_thenTheyReachTheEngineLimits() {
         EngineLimits limits = TransformerSettings.fromEnv(new Env(Map.of("IMGPIPE_TRANSFORM_TIMEOUT_MS", "5000",
                 "IMGPIPE_MAX_OUTPUT_PIXELS", "1000000", "IMGPIPE_MAX_RESULT_BYTES", "2097152"))).limits();

@@ -1,12 +1,15 @@
 package io.imgpipe.contract.format;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The raster formats the pipeline reads and writes, recognised by their magic bytes, never by a file name or a
- * Content-Type. SVG and everything else is unsupported.
+ * Content-Type. SVG and everything else is unsupported. HEIF and AVIF need the transformer's native libheif; this
+ * enum only says what a file is, not whether a given worker can read it.
  */
 public enum ImageFormat {
     JPEG("jpeg", "image/jpeg", "jpg"),
@@ -14,7 +17,21 @@ public enum ImageFormat {
     GIF("gif", "image/gif", "gif"),
     BMP("bmp", "image/bmp", "bmp"),
     TIFF("tiff", "image/tiff", "tiff"),
-    WEBP("webp", "image/webp", "webp");
+    WEBP("webp", "image/webp", "webp"),
+    /** HEIF with HEVC pictures (iPhone photos, {@code .heic}); read only, through libheif. */
+    HEIF("heif", "image/heif", "heic"),
+    /** HEIF with AV1 pictures; read and written through libheif. */
+    AVIF("avif", "image/avif", "avif");
+
+    /** ISO-BMFF brands (ISO/IEC 23008-12, AV1 Image File Format) that name an AV1-coded image file. */
+    private static final Set<String> AVIF_BRANDS = Set.of("avif", "avis");
+    /** Brands of HEVC-coded and generic HEIF image files; mif1/msf1 count only when no AVIF brand is listed. */
+    private static final Set<String> HEIF_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm",
+            "hevs", "mif1", "msf1");
+    /** A box header (8) plus major brand and minor version (8): the least an ftyp box holds. */
+    private static final int FTYP_MIN_BYTES = 16;
+    /** Brands read from an ftyp box at most; real files list a handful. */
+    private static final int MAX_BRANDS = 64;
 
     private final String key;
     private final String mediaType;
@@ -50,6 +67,9 @@ public enum ImageFormat {
         if (k.equals("tif")) {
             return Optional.of(TIFF);
         }
+        if (k.equals("heic")) {
+            return Optional.of(HEIF);
+        }
         return Arrays.stream(values()).filter(f -> f.key.equals(k)).findFirst();
     }
 
@@ -74,7 +94,32 @@ public enum ImageFormat {
                 && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
             return Optional.of(WEBP);
         }
-        return Optional.empty();
+        return isoMediaBrand(head);
+    }
+
+    /**
+     * HEIF and AVIF are ISO-BMFF files that start with an {@code ftyp} box: major brand, minor version, then
+     * compatible brands. An AVIF brand anywhere wins (AVIF files often carry {@code mif1} as major brand too).
+     */
+    private static Optional<ImageFormat> isoMediaBrand(byte[] head) {
+        if (head == null || head.length < FTYP_MIN_BYTES || head[4] != 'f' || head[5] != 't' || head[6] != 'y'
+                || head[7] != 'p') {
+            return Optional.empty();
+        }
+        long size = (head[0] & 0xFFL) << 24 | (head[1] & 0xFF) << 16 | (head[2] & 0xFF) << 8 | (head[3] & 0xFF);
+        if (size < FTYP_MIN_BYTES || size % 4 != 0) {
+            return Optional.empty();
+        }
+        int end = (int) Math.min(Math.min(size, head.length), FTYP_MIN_BYTES + 4L * MAX_BRANDS);
+        boolean heif = false;
+        for (int i = 8; i + 4 <= end; i += i == 8 ? 8 : 4) { // major brand, skip the minor version, then the list
+            String brand = new String(head, i, 4, StandardCharsets.ISO_8859_1);
+            if (AVIF_BRANDS.contains(brand)) {
+                return Optional.of(AVIF);
+            }
+            heif |= HEIF_BRANDS.contains(brand);
+        }
+        return heif ? Optional.of(HEIF) : Optional.empty();
     }
 
     private static boolean startsWith(byte[] data, int... magic) {

@@ -74,13 +74,13 @@ public final class OptionTable {
             rgb -> String.format(Locale.ROOT, "%06x", rgb));
 
     public static final TransformOption<OutputFormat> FORMAT = new TransformOption<>("format", Kind.CHOICE, null,
-            null, lowercase(OutputFormat.class), "auto|jpeg|png|gif|bmp|tiff|webp",
-            "Output format; auto keeps the input's format, jpg means jpeg.",
+            null, lowercase(OutputFormat.class), "auto|jpeg|png|gif|bmp|tiff|webp|avif",
+            "Output format; auto keeps the input's format (HEIC becomes JPEG), jpg means jpeg.",
             OutputFormat.AUTO, TransformOptions::format,
             v -> choiceValue("format", v.equals("jpg") ? "jpeg" : v, OutputFormat.class), OptionTable::lower);
 
     public static final TransformOption<Integer> QUALITY = new TransformOption<>("quality", Kind.INTEGER, 1.0, 100.0,
-            List.of(), "1..100", "Lossy encoding quality.",
+            List.of(), "1..100", "Lossy encoding quality (JPEG, WebP, AVIF).",
             85, TransformOptions::quality, v -> integer("quality", v, 1, 100),
             OptionTable::integerText);
 

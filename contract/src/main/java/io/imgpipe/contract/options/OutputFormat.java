@@ -4,10 +4,10 @@ import io.imgpipe.contract.format.ImageFormat;
 
 import java.util.Optional;
 
-/** The requested output: a concrete format, or {@code auto} (the input's format when it can be written). */
+/** The requested output: a concrete format, or {@code auto} (the input's format; JPEG for HEIC). */
 public enum OutputFormat {
     AUTO(null), JPEG(ImageFormat.JPEG), PNG(ImageFormat.PNG), GIF(ImageFormat.GIF),
-    BMP(ImageFormat.BMP), TIFF(ImageFormat.TIFF), WEBP(ImageFormat.WEBP);
+    BMP(ImageFormat.BMP), TIFF(ImageFormat.TIFF), WEBP(ImageFormat.WEBP), AVIF(ImageFormat.AVIF);
 
     private final ImageFormat format;
 
@@ -19,8 +19,14 @@ public enum OutputFormat {
         return Optional.ofNullable(format);
     }
 
-    /** The concrete format to write for an input of {@code input}. */
+    /**
+     * The concrete format to write for an input of {@code input}. {@code auto} turns HEIC into JPEG: there is no
+     * HEVC encoder to write it with (Debian's libheif has none), and only Safari displays it.
+     */
     public ImageFormat resolve(ImageFormat input) {
-        return format != null ? format : input;
+        if (format != null) {
+            return format;
+        }
+        return input == ImageFormat.HEIF ? ImageFormat.JPEG : input;
     }
 }

@@ -68,4 +68,53 @@ class ImageFormatTest {
         assertThat(ImageFormat.JPEG.extension()).isEqualTo("jpg");
         assertThat(ImageFormat.WEBP.key()).isEqualTo("webp");
     }
+
+    /** An ftyp box: size, "ftyp", major brand, minor version 0, compatible brands. */
+    private static byte[] ftyp(String major, String... compatible) {
+        StringBuilder b = new StringBuilder("ftyp").append(major).append("\0\0\0\0");
+        for (String c : compatible) {
+            b.append(c);
+        }
+        byte[] body = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[4 + body.length + 8];
+        int size = 4 + body.length;
+        out[0] = (byte) (size >>> 24);
+        out[1] = (byte) (size >>> 16);
+        out[2] = (byte) (size >>> 8);
+        out[3] = (byte) size;
+        System.arraycopy(body, 0, out, 4, body.length);
+        System.arraycopy("\0\0\0\bfree".getBytes(StandardCharsets.ISO_8859_1), 0, out, size, 8);
+        return out;
+    }
+
+    @Test
+    void givenAnFtypBoxWithHeifOrAvifBrands_whenSniffed_thenTheFormatFollowsTheBrands() {
+        assertThat(ImageFormat.sniff(ftyp("heic", "mif1", "heic"))).contains(ImageFormat.HEIF);
+        assertThat(ImageFormat.sniff(ftyp("heix", "mif1"))).contains(ImageFormat.HEIF);
+        assertThat(ImageFormat.sniff(ftyp("mif1", "heic"))).contains(ImageFormat.HEIF);
+        assertThat(ImageFormat.sniff(ftyp("msf1", "hevc"))).contains(ImageFormat.HEIF);
+        assertThat(ImageFormat.sniff(ftyp("avif", "mif1", "miaf"))).contains(ImageFormat.AVIF);
+        assertThat(ImageFormat.sniff(ftyp("avis", "msf1"))).contains(ImageFormat.AVIF);
+        // AVIF files written by libheif name mif1 as major brand: the compatible avif brand decides
+        assertThat(ImageFormat.sniff(ftyp("mif1", "avif", "miaf"))).contains(ImageFormat.AVIF);
+    }
+
+    @Test
+    void givenAnFtypBoxOfAVideoOrAMalformedBox_whenSniffed_thenNothingIsRecognised() {
+        assertThat(ImageFormat.sniff(ftyp("isom", "iso2", "mp41"))).isEmpty();
+        assertThat(ImageFormat.sniff(ftyp("qt  "))).isEmpty();
+        byte[] tooSmall = ftyp("heic", "mif1");
+        tooSmall[3] = 8;
+        assertThat(ImageFormat.sniff(tooSmall)).isEmpty();
+        assertThat(ImageFormat.sniff(ascii("\0\0\0\u0018ftyphe"))).isEmpty();
+    }
+
+    @Test
+    void givenTheNewFormats_whenDescribed_thenMediaTypesAndKeysAreTheRegisteredOnes() {
+        assertThat(ImageFormat.HEIF.mediaType()).isEqualTo("image/heif");
+        assertThat(ImageFormat.HEIF.extension()).isEqualTo("heic");
+        assertThat(ImageFormat.AVIF.mediaType()).isEqualTo("image/avif");
+        assertThat(ImageFormat.fromKey("heic")).contains(ImageFormat.HEIF);
+        assertThat(ImageFormat.fromKey("avif")).contains(ImageFormat.AVIF);
+    }
 }

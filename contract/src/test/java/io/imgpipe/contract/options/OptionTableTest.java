@@ -86,7 +86,7 @@ class OptionTableTest {
                 .containsEntry("maximum", 16384L).containsEntry("default", 0L);
         Map<String, Object> format = described.get(OptionTable.names().indexOf("format"));
         assertThat(format).containsEntry("default", "auto")
-                .containsEntry("values", List.of("auto", "jpeg", "png", "gif", "bmp", "tiff", "webp"));
+                .containsEntry("values", List.of("auto", "jpeg", "png", "gif", "bmp", "tiff", "webp", "avif"));
         Map<String, Object> quality = described.get(OptionTable.names().indexOf("quality"));
         assertThat(quality).containsEntry("default", 85L);
         assertThat(described.get(OptionTable.names().indexOf("crop"))).containsEntry("default", null);

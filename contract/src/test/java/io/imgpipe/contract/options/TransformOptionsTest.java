@@ -37,4 +37,11 @@ class TransformOptionsTest {
                 .isEqualTo(ImageFormat.PNG);
         assertThat(OutputFormat.AUTO.format()).isEmpty();
     }
+
+    @Test
+    void givenAHeicInput_whenAutoIsResolved_thenItBecomesJpegWhileAvifStaysAvif() {
+        assertThat(OutputFormat.AUTO.resolve(ImageFormat.HEIF)).isEqualTo(ImageFormat.JPEG);
+        assertThat(OutputFormat.AUTO.resolve(ImageFormat.AVIF)).isEqualTo(ImageFormat.AVIF);
+        assertThat(OutputFormat.AVIF.resolve(ImageFormat.HEIF)).isEqualTo(ImageFormat.AVIF);
+    }
 }

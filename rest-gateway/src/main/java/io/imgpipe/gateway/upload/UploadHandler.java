@@ -133,7 +133,7 @@ public final class UploadHandler implements HttpHandler {
         ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
             outcome("unsupported_format");
             return new ApiException(415, "unsupported_format",
-                    "not an image this service reads; send JPEG, PNG, GIF, WebP, BMP or TIFF");
+                    "not an image this service reads; send JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC or AVIF");
         });
         uploadBytes.record(upload.bytes().length);
 

@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
  */
 final class IccProfiles {
 
-    private static final int MAX_PROFILE_BYTES = 4 * 1024 * 1024;
+    static final int MAX_PROFILE_BYTES = 4 * 1024 * 1024;
 
     private IccProfiles() {
     }

@@ -8,6 +8,7 @@ import io.imgpipe.transformer.engine.ops.Orient;
 
 import java.awt.image.BufferedImage;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decodes an image, applies the requested operations in the order {@link TransformOptions} documents, and encodes
@@ -25,6 +26,7 @@ public final class ImageEngine {
     private final Codecs codecs;
     private final Encoder encoder;
     private final TurboJpeg turbo;
+    private final HeifCodec heif;
 
     public ImageEngine(EngineLimits limits) {
         this(limits, true);
@@ -35,10 +37,19 @@ public final class ImageEngine {
      *                   keeps every decode in Java's ImageIO
      */
     public ImageEngine(EngineLimits limits, boolean nativeJpeg) {
+        this(limits, nativeJpeg, true);
+    }
+
+    /**
+     * @param nativeHeif whether to read HEIC/AVIF and write AVIF with the system's libheif when it is installed;
+     *                   false refuses those formats ({@code unsupported_format}/{@code unsupported_output})
+     */
+    public ImageEngine(EngineLimits limits, boolean nativeJpeg, boolean nativeHeif) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);
         this.turbo = nativeJpeg ? TurboJpeg.load().orElse(null) : null;
+        this.heif = HeifCodec.load(nativeHeif);
     }
 
     /** Whether plain JPEGs are decoded by libjpeg-turbo (installed) rather than ImageIO. */
@@ -46,18 +57,28 @@ public final class ImageEngine {
         return turbo != null;
     }
 
+    /** The libheif version that reads HEIC/AVIF and writes AVIF, or empty when those formats are refused. */
+    public Optional<String> heifVersion() {
+        return heif.version();
+    }
+
     /**
      * Thread-safe; called concurrently from several worker threads.
      *
-     * @return the encoded result; its source width and height are the header's, as stored (before orientation)
+     * @return the encoded result; its source width and height are the header's, as stored (before orientation;
+     *         for HEIC/AVIF after the irot/imir/clap transforms, which libheif applies as part of the image)
      */
     public TransformResult transform(byte[] input, TransformOptions options) throws ImageRejectedException {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(options, "options");
         Deadline deadline = Deadline.after(limits.transformBudget());
-        try (SourceImage source = SourceImage.open(input, limits, codecs, turbo)) {
+        try (SourceImage source = SourceImage.open(input, limits, codecs, turbo, heif)) {
             ImageFormat output = options.format().resolve(source.format());
-            if (!encoder.canWrite(output)) {
+            if (HeifCodec.handles(output) && !heif.canWrite(output)) {
+                throw new ImageRejectedException("unsupported_output", "cannot write " + output.key() + ": "
+                        + heif.missing(output, true));
+            }
+            if (!HeifCodec.handles(output) && !encoder.canWrite(output)) {
                 throw new ImageRejectedException("unsupported_output", "cannot write " + output.key()
                         + (output == source.format() ? " (the input's format; ask for another with format=)" : ""));
             }
@@ -70,7 +91,7 @@ public final class ImageEngine {
             boolean jpeg = source.format() == ImageFormat.JPEG;
             BufferedImage decoded = decode(source, plan, jpeg, deadline);
             Normalizer.Normalized normalized = Normalizer.normalize(decoded,
-                    source.ignoresEmbeddedProfile() ? IccProfiles.embedded(input, source.format()) : null);
+                    source.ignoresEmbeddedProfile() ? source.embeddedProfile() : null);
             BufferedImage image = normalized.image();
             int dw = swap ? image.getHeight() : image.getWidth();
             int dh = swap ? image.getWidth() : image.getHeight();
@@ -78,7 +99,10 @@ public final class ImageEngine {
                 image = op.apply(image, deadline);
             }
             deadline.check();
-            byte[] bytes = encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
+            byte[] bytes = HeifCodec.handles(output)
+                    ? heif.encodeAvif(image, options.quality(), limits.maxResultBytes())
+                    : encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
+            deadline.check(); // libaom cannot be interrupted: its time is bounded by the output pixel limit
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
         } catch (Deadline.Exceeded e) {

@@ -8,6 +8,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.Locale;
@@ -25,32 +26,43 @@ final class SourceImage implements AutoCloseable {
     private final TurboJpeg turbo;
     private final ImageReader reader;
     private final ImageInputStream stream;
+    private final HeifSource heif;
     private final int width;
     private final int height;
 
     private SourceImage(ImageFormat format, byte[] input, TurboJpeg turbo, ImageReader reader, ImageInputStream stream,
-                        int width, int height) {
+                        HeifSource heif, int width, int height) {
         this.format = format;
         this.input = input;
         this.turbo = turbo;
         this.reader = reader;
         this.stream = stream;
+        this.heif = heif;
         this.width = width;
         this.height = height;
     }
 
     /**
      * @param turbo libjpeg-turbo to decode plain JPEGs with, or null for ImageIO only
+     * @param heif  libheif for HEIC and AVIF (it may be absent: those are then refused, naming it)
      */
-    static SourceImage open(byte[] input, EngineLimits limits, Codecs codecs, TurboJpeg turbo)
+    static SourceImage open(byte[] input, EngineLimits limits, Codecs codecs, TurboJpeg turbo, HeifCodec heif)
             throws ImageRejectedException {
         if (input.length > limits.maxBytes()) {
             throw new ImageRejectedException("image_too_large", "the image is " + input.length
                     + " bytes, more than the limit of " + limits.maxBytes());
         }
-        ImageFormat format = ImageFormat.sniff(input).filter(codecs::canRead).orElseThrow(() ->
-                new ImageRejectedException("unsupported_format",
-                        "not a JPEG, PNG, GIF, BMP, TIFF or WebP image (judged by its first bytes)"));
+        ImageFormat format = ImageFormat.sniff(input).filter(f -> codecs.canRead(f) || HeifCodec.handles(f))
+                .orElseThrow(() -> new ImageRejectedException("unsupported_format",
+                        "not a JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC or AVIF image (judged by its first bytes)"));
+        if (HeifCodec.handles(format)) {
+            if (!heif.canRead(format)) {
+                throw new ImageRejectedException("unsupported_format", format.key() + " input cannot be read: "
+                        + heif.missing(format, false));
+            }
+            HeifSource source = heif.open(input, format, limits);
+            return new SourceImage(format, input, null, null, null, source, source.width(), source.height());
+        }
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.read(input) : null;
         if (jpeg != null && !JpegStructure.isComplete(jpeg, input)) {
             throw new ImageRejectedException("corrupt_image", "the jpeg data is truncated: no end-of-image marker"
@@ -63,7 +75,7 @@ final class SourceImage implements AutoCloseable {
             int[] size = jpeg.size(input);
             if (size != null) {
                 requireWithinLimits(format, size[0], size[1], limits);
-                return new SourceImage(format, input, turbo, null, null, size[0], size[1]);
+                return new SourceImage(format, input, turbo, null, null, null, size[0], size[1]);
             }
         }
         ImageReader reader = codecs.reader(format, input);
@@ -82,7 +94,7 @@ final class SourceImage implements AutoCloseable {
                 }
             }
             opened = true;
-            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, width, height);
+            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, null, width, height);
         } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
         } finally {
@@ -114,7 +126,12 @@ final class SourceImage implements AutoCloseable {
      * does not, so the engine applies it after shrinking.
      */
     boolean ignoresEmbeddedProfile() {
-        return turbo != null;
+        return turbo != null || heif != null;
+    }
+
+    /** The ICC profile {@link #read} ignores (see {@link #ignoresEmbeddedProfile}), or null. */
+    ICC_Profile embeddedProfile() {
+        return heif != null ? heif.profile() : IccProfiles.embedded(input, format);
     }
 
     ImageFormat format() {
@@ -137,6 +154,9 @@ final class SourceImage implements AutoCloseable {
     BufferedImage read(int subsampling, int dctDenominator, long budgetNanos) throws ImageRejectedException {
         if (turbo != null) {
             return readWithTurbo(dctDenominator, budgetNanos);
+        }
+        if (heif != null) {
+            return readWithHeif(budgetNanos);
         }
         ImageReadParam param = reader.getDefaultReadParam();
         if (subsampling > 1) {
@@ -194,6 +214,24 @@ final class SourceImage implements AutoCloseable {
         return image;
     }
 
+    /** libheif cannot be interrupted either; its decode time is bounded by the pixel limit checked before. */
+    private BufferedImage readWithHeif(long budgetNanos) throws ImageRejectedException {
+        long start = System.nanoTime();
+        BufferedImage image;
+        try {
+            image = heif.decode();
+        } catch (RuntimeException e) {
+            throw corrupt(format, e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException("image_too_large", "decoding " + width + "x" + height
+                    + " pixels ran out of memory; lower the pixel limit or raise the heap", e);
+        }
+        if (System.nanoTime() - start > budgetNanos) {
+            throw timeout(budgetNanos);
+        }
+        return image;
+    }
+
     private static ImageRejectedException timeout(long budgetNanos) {
         return new ImageRejectedException("decode_timeout", "decoding took longer than the budget of "
                 + budgetNanos / 1_000_000 + " ms");
@@ -211,6 +249,9 @@ final class SourceImage implements AutoCloseable {
     public void close() {
         if (reader != null) {
             dispose(reader, stream);
+        }
+        if (heif != null) {
+            heif.close();
         }
     }
 
