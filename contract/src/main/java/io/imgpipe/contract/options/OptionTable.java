@@ -90,9 +90,13 @@ public final class OptionTable {
     public static final TransformOption<Boolean> STRIP = bool("strip", true, TransformOptions::strip,
             "Drop metadata from the output.");
 
+    public static final TransformOption<Frames> FRAMES = choice("frames", Frames.class, Frames.ALL,
+            TransformOptions::frames, "Animated GIF/WebP input: all keeps every frame, its delay and the loop count"
+                    + " when the output is gif or webp (other formats get the first frame); first asks for a still.");
+
     /** The table, in canonical order. */
     public static final List<TransformOption<?>> ALL = List.of(WIDTH, HEIGHT, FIT, GRAVITY, CROP, DPR, ROTATE, FLIP,
-            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP);
+            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP, FRAMES);
 
     private static final Map<String, TransformOption<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(TransformOption::name, Function.identity()));

@@ -11,6 +11,7 @@ import static io.imgpipe.contract.options.OptionTable.DPR;
 import static io.imgpipe.contract.options.OptionTable.FIT;
 import static io.imgpipe.contract.options.OptionTable.FLIP;
 import static io.imgpipe.contract.options.OptionTable.FORMAT;
+import static io.imgpipe.contract.options.OptionTable.FRAMES;
 import static io.imgpipe.contract.options.OptionTable.GRAVITY;
 import static io.imgpipe.contract.options.OptionTable.GRAYSCALE;
 import static io.imgpipe.contract.options.OptionTable.HEIGHT;
@@ -62,6 +63,6 @@ final class OptionValues {
     TransformOptions toOptions() {
         return new TransformOptions(get(WIDTH), get(HEIGHT), get(FIT), get(GRAVITY), get(CROP), get(DPR),
                 get(ROTATE), get(FLIP), get(AUTOROTATE), get(GRAYSCALE), get(BLUR), get(SHARPEN), get(BACKGROUND),
-                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP));
+                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP), get(FRAMES));
     }
 }

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * @param quality     lossy quality 1-100
  * @param progressive progressive JPEG / interlaced PNG and GIF
  * @param strip       drop metadata (default true)
+ * @param frames      which frames of an animated input to keep
  */
 public record TransformOptions(
         int width,
@@ -48,7 +49,8 @@ public record TransformOptions(
         OutputFormat format,
         int quality,
         boolean progressive,
-        boolean strip) {
+        boolean strip,
+        Frames frames) {
 
     /** No resize, no operation, keep the format: every option at its {@link OptionTable} default. */
     public static final TransformOptions IDENTITY = OptionValues.defaults().toOptions();

@@ -15,7 +15,7 @@ import java.util.Objects;
  * width × height and frame count are checked against the {@link EngineLimits}, and so are the result's pixels and,
  * for uncompressed formats, its bytes. The whole transform runs against one {@link Deadline}, checked by the decoder,
  * inside every long operation and by the encoder; past it the transform fails {@code timeout} and the thread is free
- * at once. The encoder stops as soon as the result outgrows its byte limit ({@code result_too_large}). Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller.
+ * at once. The encoder stops as soon as the result outgrows its byte limit ({@code result_too_large}). Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller. Animated GIF and WebP inputs written as GIF or WebP keep every frame ({@link Animations}).
  *
  * <p>Every failure is an {@link ImageRejectedException} with a reason code; nothing else escapes.
  */
@@ -25,6 +25,7 @@ public final class ImageEngine {
     private final Codecs codecs;
     private final Encoder encoder;
     private final TurboJpeg turbo;
+    private final Animations animations;
 
     public ImageEngine(EngineLimits limits) {
         this(limits, true);
@@ -39,6 +40,7 @@ public final class ImageEngine {
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);
         this.turbo = nativeJpeg ? TurboJpeg.load().orElse(null) : null;
+        this.animations = new Animations(limits, codecs, encoder);
     }
 
     /** Whether plain JPEGs are decoded by libjpeg-turbo (installed) rather than ImageIO. */
@@ -60,6 +62,9 @@ public final class ImageEngine {
             if (!encoder.canWrite(output)) {
                 throw new ImageRejectedException("unsupported_output", "cannot write " + output.key()
                         + (output == source.format() ? " (the input's format; ask for another with format=)" : ""));
+            }
+            if (Animations.animates(source, input, options, output)) {
+                return animations.transform(source.format(), input, options, output, deadline);
             }
             int orientation = options.autoOrient() ? Exif.orientation(input, source.format()) : Exif.UPRIGHT;
             boolean swap = Orient.swapsAxes(orientation);

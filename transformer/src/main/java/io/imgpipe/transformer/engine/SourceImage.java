@@ -27,9 +27,10 @@ final class SourceImage implements AutoCloseable {
     private final ImageInputStream stream;
     private final int width;
     private final int height;
+    private final int frames;
 
     private SourceImage(ImageFormat format, byte[] input, TurboJpeg turbo, ImageReader reader, ImageInputStream stream,
-                        int width, int height) {
+                        int width, int height, int frames) {
         this.format = format;
         this.input = input;
         this.turbo = turbo;
@@ -37,6 +38,7 @@ final class SourceImage implements AutoCloseable {
         this.stream = stream;
         this.width = width;
         this.height = height;
+        this.frames = frames;
     }
 
     /**
@@ -63,7 +65,7 @@ final class SourceImage implements AutoCloseable {
             int[] size = jpeg.size(input);
             if (size != null) {
                 requireWithinLimits(format, size[0], size[1], limits);
-                return new SourceImage(format, input, turbo, null, null, size[0], size[1]);
+                return new SourceImage(format, input, turbo, null, null, size[0], size[1], 1);
             }
         }
         ImageReader reader = codecs.reader(format, input);
@@ -74,15 +76,16 @@ final class SourceImage implements AutoCloseable {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             requireWithinLimits(format, width, height, limits);
+            int frames = 1;
             if (mayHaveFrames(format)) {
-                int frames = reader.getNumImages(true);
+                frames = reader.getNumImages(true);
                 if (frames > limits.maxFrames()) {
                     throw new ImageRejectedException("too_many_frames", "the image has " + frames
                             + " frames, more than the limit of " + limits.maxFrames());
                 }
             }
             opened = true;
-            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, width, height);
+            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, width, height, frames);
         } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
         } finally {
@@ -127,6 +130,11 @@ final class SourceImage implements AutoCloseable {
 
     int height() {
         return height;
+    }
+
+    /** Frames (GIF, WebP) or pages (TIFF) the header declares; 1 for other formats. */
+    int frames() {
+        return frames;
     }
 
     /**
