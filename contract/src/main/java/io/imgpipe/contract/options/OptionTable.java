@@ -88,7 +88,12 @@ public final class OptionTable {
             TransformOptions::progressive, "Progressive JPEG / interlaced PNG and GIF.");
 
     public static final TransformOption<Boolean> STRIP = bool("strip", true, TransformOptions::strip,
-            "Drop metadata from the output.");
+            "Drop EXIF, XMP and IPTC (colours are converted to sRGB); false keeps them and the ICC profile in jpeg,"
+                    + " png and webp, with the EXIF orientation reset to 1 after auto-orientation.");
+
+    public static final TransformOption<Keep> KEEP = choice("keep", Keep.class, Keep.ALL, TransformOptions::keep,
+            "Which metadata strip=false keeps: all, or copyright (only the EXIF Artist and Copyright, whatever strip"
+                    + " says: no GPS, no camera data).");
 
     public static final TransformOption<Frames> FRAMES = choice("frames", Frames.class, Frames.ALL,
             TransformOptions::frames, "Animated GIF/WebP input: all keeps every frame, its delay and the loop count"
@@ -96,7 +101,7 @@ public final class OptionTable {
 
     /** The table, in canonical order. */
     public static final List<TransformOption<?>> ALL = List.of(WIDTH, HEIGHT, FIT, GRAVITY, CROP, DPR, ROTATE, FLIP,
-            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP, FRAMES);
+            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP, KEEP, FRAMES);
 
     private static final Map<String, TransformOption<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(TransformOption::name, Function.identity()));

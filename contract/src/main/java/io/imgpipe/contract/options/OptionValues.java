@@ -15,6 +15,7 @@ import static io.imgpipe.contract.options.OptionTable.FRAMES;
 import static io.imgpipe.contract.options.OptionTable.GRAVITY;
 import static io.imgpipe.contract.options.OptionTable.GRAYSCALE;
 import static io.imgpipe.contract.options.OptionTable.HEIGHT;
+import static io.imgpipe.contract.options.OptionTable.KEEP;
 import static io.imgpipe.contract.options.OptionTable.PROGRESSIVE;
 import static io.imgpipe.contract.options.OptionTable.QUALITY;
 import static io.imgpipe.contract.options.OptionTable.ROTATE;
@@ -63,6 +64,6 @@ final class OptionValues {
     TransformOptions toOptions() {
         return new TransformOptions(get(WIDTH), get(HEIGHT), get(FIT), get(GRAVITY), get(CROP), get(DPR),
                 get(ROTATE), get(FLIP), get(AUTOROTATE), get(GRAYSCALE), get(BLUR), get(SHARPEN), get(BACKGROUND),
-                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP), get(FRAMES));
+                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP), get(KEEP), get(FRAMES));
     }
 }

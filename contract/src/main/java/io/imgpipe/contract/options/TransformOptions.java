@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * @param quality     lossy quality 1-100
  * @param progressive progressive JPEG / interlaced PNG and GIF
  * @param strip       drop metadata (default true)
+ * @param keep        which metadata is kept: all (with strip=false) or only the copyright
  * @param frames      which frames of an animated input to keep
  */
 public record TransformOptions(
@@ -50,10 +51,16 @@ public record TransformOptions(
         int quality,
         boolean progressive,
         boolean strip,
+        Keep keep,
         Frames frames) {
 
     /** No resize, no operation, keep the format: every option at its {@link OptionTable} default. */
     public static final TransformOptions IDENTITY = OptionValues.defaults().toOptions();
+
+    /** Whether any metadata is carried into the result: {@code strip=false}, or {@code keep=copyright}. */
+    public boolean keepsMetadata() {
+        return !strip || keep == Keep.COPYRIGHT;
+    }
 
     public boolean resizes() {
         return width > 0 || height > 0;

@@ -21,11 +21,11 @@ class OptionsParserTest {
     void givenEveryParameter_whenParsed_thenEachLandsInItsField() {
         TransformOptions o = parser.parse("width=800&height=600&fit=cover&gravity=northeast&crop=1,2,300,400&dpr=2"
                 + "&rotate=90&flip=h&autorotate=false&grayscale=true&blur=1.5&sharpen=0.5&background=%23ff0000"
-                + "&format=png&quality=70&progressive=true&strip=false&frames=first");
+                + "&format=png&quality=70&progressive=true&strip=false&keep=copyright&frames=first");
 
         assertThat(o).isEqualTo(new TransformOptions(800, 600, Fit.COVER, Gravity.NORTHEAST,
                 new Crop(1, 2, 300, 400), 2.0, 90, Flip.HORIZONTAL, false, true, 1.5, 0.5, 0xFF0000,
-                OutputFormat.PNG, 70, true, false, Frames.FIRST));
+                OutputFormat.PNG, 70, true, false, Keep.COPYRIGHT, Frames.FIRST));
         assertThat(o.scaledWidth()).isEqualTo(1600);
         assertThat(o.scaledHeight()).isEqualTo(1200);
     }

@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Writes the finished image. Nothing but pixels is written (no EXIF, no comments), which is how metadata is
- * stripped. Each format gets the pixel layout its writer handles well: the JPEG writer takes no alpha and no 16-bit
+ * stripped; what {@code strip=false} keeps is added to the encoded bytes by {@link MetadataWriter}. Each format gets the pixel layout its writer handles well: the JPEG writer takes no alpha and no 16-bit
  * samples, so it gets opaque 8-bit RGB (or gray).
  */
 final class Encoder {

@@ -1,11 +1,13 @@
 package io.imgpipe.transformer.engine;
 
 import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.options.Keep;
 import io.imgpipe.contract.options.TransformOptions;
 import io.imgpipe.transformer.engine.ops.Deadline;
 import io.imgpipe.transformer.engine.ops.ImageOperation;
 import io.imgpipe.transformer.engine.ops.Orient;
 
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
 import java.util.Objects;
 
@@ -79,11 +81,23 @@ public final class ImageEngine {
             BufferedImage image = normalized.image();
             int dw = swap ? image.getHeight() : image.getWidth();
             int dh = swap ? image.getWidth() : image.getHeight();
-            for (ImageOperation op : plan.operations(orientation, dw, dh, normalized.colourSpace(), output)) {
+            // strip=false keeps a wide-gamut profile with the pixels still in it; otherwise they become sRGB
+            boolean keepProfile = normalized.colourSpace() != null && !options.strip()
+                    && options.keep() == Keep.ALL && !options.grayscale() && MetadataWriter.canHold(output);
+            ICC_ColorSpace toConvert = keepProfile ? null : normalized.colourSpace();
+            for (ImageOperation op : plan.operations(orientation, dw, dh, toConvert, output)) {
                 image = op.apply(image, deadline);
             }
             deadline.check();
             byte[] bytes = encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
+            if (options.keepsMetadata() && MetadataWriter.canHold(output)) {
+                Metadata kept = Metadata.kept(input, source.format(), options.keep(), orientation != Exif.UPRIGHT);
+                if (keepProfile) {
+                    kept = kept.withIcc(normalized.colourSpace().getProfile().getData());
+                }
+                bytes = withinLimit(MetadataWriter.embed(bytes, output, kept, image.getWidth(), image.getHeight()),
+                        output);
+            }
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
         } catch (Deadline.Exceeded e) {
@@ -128,6 +142,14 @@ public final class ImageEngine {
             throw new ImageRejectedException("result_too_large", "the " + w + "x" + h + " " + output.key()
                     + " result would be " + predicted + " bytes, more than the limit of " + limits.maxResultBytes());
         }
+    }
+
+    private byte[] withinLimit(byte[] bytes, ImageFormat output) throws ImageRejectedException {
+        if (bytes.length > limits.maxResultBytes()) {
+            throw new ImageRejectedException("result_too_large", "the encoded " + output.key() + " result with its"
+                    + " metadata is larger than the limit of " + limits.maxResultBytes() + " bytes");
+        }
+        return bytes;
     }
 
     private static ImageRejectedException timeout(long budgetMillis, Throwable cause) {
