@@ -87,6 +87,14 @@ public final class OptionTable {
     public static final TransformOption<Boolean> PROGRESSIVE = bool("progressive", false,
             TransformOptions::progressive, "Progressive JPEG / interlaced PNG and GIF.");
 
+    public static final TransformOption<Integer> COLORS = new TransformOption<>("colors", Kind.INTEGER, 2.0,
+            256.0, List.of(), "2..256",
+            "PNG output: quantise to at most this many colours (median cut) for a much smaller palette file.",
+            0, TransformOptions::colors, v -> integer("colors", v, 2, 256), OptionTable::integerText);
+
+    public static final TransformOption<Boolean> DITHER = bool("dither", true, TransformOptions::dither,
+            "With colors: spread the quantisation error (Floyd-Steinberg) so gradients do not band.");
+
     public static final TransformOption<Boolean> STRIP = bool("strip", true, TransformOptions::strip,
             "Drop EXIF, XMP and IPTC (colours are converted to sRGB); false keeps them and the ICC profile in jpeg,"
                     + " png and webp, with the EXIF orientation reset to 1 after auto-orientation.");
@@ -101,7 +109,7 @@ public final class OptionTable {
 
     /** The table, in canonical order. */
     public static final List<TransformOption<?>> ALL = List.of(WIDTH, HEIGHT, FIT, GRAVITY, CROP, DPR, ROTATE, FLIP,
-            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP, KEEP, FRAMES);
+            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, COLORS, DITHER, STRIP, KEEP, FRAMES);
 
     private static final Map<String, TransformOption<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(TransformOption::name, Function.identity()));

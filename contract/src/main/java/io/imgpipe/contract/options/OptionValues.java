@@ -6,7 +6,9 @@ import java.util.Map;
 import static io.imgpipe.contract.options.OptionTable.AUTOROTATE;
 import static io.imgpipe.contract.options.OptionTable.BACKGROUND;
 import static io.imgpipe.contract.options.OptionTable.BLUR;
+import static io.imgpipe.contract.options.OptionTable.COLORS;
 import static io.imgpipe.contract.options.OptionTable.CROP;
+import static io.imgpipe.contract.options.OptionTable.DITHER;
 import static io.imgpipe.contract.options.OptionTable.DPR;
 import static io.imgpipe.contract.options.OptionTable.FIT;
 import static io.imgpipe.contract.options.OptionTable.FLIP;
@@ -64,6 +66,7 @@ final class OptionValues {
     TransformOptions toOptions() {
         return new TransformOptions(get(WIDTH), get(HEIGHT), get(FIT), get(GRAVITY), get(CROP), get(DPR),
                 get(ROTATE), get(FLIP), get(AUTOROTATE), get(GRAYSCALE), get(BLUR), get(SHARPEN), get(BACKGROUND),
-                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP), get(KEEP), get(FRAMES));
+                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(COLORS), get(DITHER), get(STRIP), get(KEEP),
+                get(FRAMES));
     }
 }

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
  * @param format      output format
  * @param quality     lossy quality 1-100
  * @param progressive progressive JPEG / interlaced PNG and GIF
+ * @param colors      PNG output quantised to at most this many colours (2-256), or 0 for none
+ * @param dither      dither the quantised PNG (Floyd-Steinberg)
  * @param strip       drop metadata (default true)
  * @param keep        which metadata is kept: all (with strip=false) or only the copyright
  * @param frames      which frames of an animated input to keep
@@ -50,6 +52,8 @@ public record TransformOptions(
         OutputFormat format,
         int quality,
         boolean progressive,
+        int colors,
+        boolean dither,
         boolean strip,
         Keep keep,
         Frames frames) {

@@ -23,7 +23,8 @@ class OptionTableTest {
             Map.entry("flip", "both"), Map.entry("autorotate", "false"), Map.entry("grayscale", "true"),
             Map.entry("blur", "0.5"), Map.entry("sharpen", "2"), Map.entry("background", "00ff7f"),
             Map.entry("format", "webp"), Map.entry("quality", "70"), Map.entry("progressive", "true"),
-            Map.entry("strip", "false"), Map.entry("keep", "copyright"), Map.entry("frames", "first"));
+            Map.entry("colors", "16"), Map.entry("dither", "false"), Map.entry("strip", "false"),
+            Map.entry("keep", "copyright"), Map.entry("frames", "first"));
 
     @Test
     void givenTheTable_whenComparedWithTheRecord_thenEveryComponentHasExactlyOneEntry() {

@@ -25,7 +25,7 @@ class OptionsParserTest {
 
         assertThat(o).isEqualTo(new TransformOptions(800, 600, Fit.COVER, Gravity.NORTHEAST,
                 new Crop(1, 2, 300, 400), 2.0, 90, Flip.HORIZONTAL, false, true, 1.5, 0.5, 0xFF0000,
-                OutputFormat.PNG, 70, true, false, Keep.COPYRIGHT, Frames.FIRST));
+                OutputFormat.PNG, 70, true, 0, true, false, Keep.COPYRIGHT, Frames.FIRST));
         assertThat(o.scaledWidth()).isEqualTo(1600);
         assertThat(o.scaledHeight()).isEqualTo(1200);
     }

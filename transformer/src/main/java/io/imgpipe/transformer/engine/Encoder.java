@@ -12,6 +12,7 @@ import javax.imageio.event.IIOWriteProgressListener;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -115,6 +116,9 @@ final class Encoder {
     }
 
     private static BufferedImage layoutFor(BufferedImage image, ImageFormat format, TransformOptions options) {
+        if (image.getColorModel() instanceof IndexColorModel) {
+            return image; // a palette made for this output ({@link Palette})
+        }
         boolean alpha = Pixels.hasAlpha(image);
         if (options.grayscale() && !alpha && (format == ImageFormat.JPEG || format == ImageFormat.PNG
                 || format == ImageFormat.TIFF)) {

@@ -89,7 +89,9 @@ public final class ImageEngine {
                 image = op.apply(image, deadline);
             }
             deadline.check();
-            byte[] bytes = encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
+            BufferedImage encoded = Palette.forOutput(image,
+                    Palette.ofSource(input, source.format(), decoded.getColorModel()), options, output);
+            byte[] bytes = encoder.encode(encoded, output, options, limits.maxResultBytes(), deadline);
             if (options.keepsMetadata() && MetadataWriter.canHold(output)) {
                 Metadata kept = Metadata.kept(input, source.format(), options.keep(), orientation != Exif.UPRIGHT);
                 if (keepProfile) {
