@@ -18,7 +18,7 @@ public final class Transformer implements AutoCloseable {
 
     public static Transformer start(TransformerSettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect(TransformJobConsumer.SERVICE, config.infra(), registry);
-        runtime.consume(new TransformJobConsumer(new ImageEngine(config.limits()), runtime, config.threads(),
+        runtime.consume(new TransformJobConsumer(new ImageEngine(config.limits(), true, config.watermarks()), runtime, config.threads(),
                 config.maxAttempts()));
         runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
         return new Transformer(runtime);

@@ -1,8 +1,10 @@
 package io.imgpipe.transformer;
 
+import io.imgpipe.contract.options.WatermarkSetting;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
 import io.imgpipe.transformer.engine.EngineLimits;
+import io.imgpipe.transformer.engine.Watermarks;
 
 import java.time.Duration;
 
@@ -17,9 +19,11 @@ import java.time.Duration;
  *                    {@code IMGPIPE_MAX_RESULT_BYTES})
  * @param maxAttempts deliveries of one job before it is recorded failed ({@code IMGPIPE_MAX_ATTEMPTS}, default 3)
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
+ * @param watermarks  the logos {@code watermark=} may name ({@code IMGPIPE_WATERMARKS=name:path;…}, PNG files),
+ *                    loaded and checked here so that a bad one stops the start
  */
 public record TransformerSettings(Infrastructure infra, int threads, EngineLimits limits, int maxAttempts,
-                                  int adminPort) {
+                                  int adminPort, Watermarks watermarks) {
 
     public static TransformerSettings fromEnv(Env env) {
         EngineLimits limits = new EngineLimits(
@@ -38,6 +42,7 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 env.integer("IMGPIPE_TRANSFORMER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
                 limits,
                 env.integer("IMGPIPE_MAX_ATTEMPTS", 3, 1, 100),
-                env.integer(Env.ADMIN_PORT, 9090, -1, 65535));
+                env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
+                Watermarks.load(env.string(WatermarkSetting.VARIABLE, null)));
     }
 }

@@ -28,8 +28,10 @@ final class Animations {
     private final EngineLimits limits;
     private final Codecs codecs;
     private final Encoder encoder;
+    private final Watermarks watermarks;
 
-    Animations(EngineLimits limits, Codecs codecs, Encoder encoder) {
+    Animations(EngineLimits limits, Codecs codecs, Encoder encoder, Watermarks watermarks) {
+        this.watermarks = watermarks;
         this.limits = limits;
         this.codecs = codecs;
         this.encoder = encoder;
@@ -62,7 +64,8 @@ final class Animations {
                         + " frames of " + plan.outputWidth() + "x" + plan.outputHeight() + " = " + outputPixels
                         + " pixels, more than the limit of " + limits.maxOutputPixels());
             }
-            List<ImageOperation> ops = plan.operations(orientation, w, h, null, output).stream()
+            List<ImageOperation> ops = plan.operations(orientation, w, h, null, output,
+                            watermarks.operation(options)).stream()
                     .map(op -> op instanceof GravityCrop crop ? crop.pinned() : op).toList();
             AnimationWriter writer = output == ImageFormat.GIF
                     ? new GifAnimationWriter(codecs, frames.plays(), limits.maxResultBytes())

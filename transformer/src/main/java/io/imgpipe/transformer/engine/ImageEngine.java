@@ -28,6 +28,7 @@ public final class ImageEngine {
     private final Encoder encoder;
     private final TurboJpeg turbo;
     private final Animations animations;
+    private final Watermarks watermarks;
 
     public ImageEngine(EngineLimits limits) {
         this(limits, true);
@@ -38,11 +39,17 @@ public final class ImageEngine {
      *                   keeps every decode in Java's ImageIO
      */
     public ImageEngine(EngineLimits limits, boolean nativeJpeg) {
+        this(limits, nativeJpeg, Watermarks.NONE);
+    }
+
+    /** @param watermarks the configured logos that {@code watermark=} may name */
+    public ImageEngine(EngineLimits limits, boolean nativeJpeg, Watermarks watermarks) {
+        this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);
         this.turbo = nativeJpeg ? TurboJpeg.load().orElse(null) : null;
-        this.animations = new Animations(limits, codecs, encoder);
+        this.animations = new Animations(limits, codecs, encoder, watermarks);
     }
 
     /** Whether plain JPEGs are decoded by libjpeg-turbo (installed) rather than ImageIO. */
@@ -85,7 +92,8 @@ public final class ImageEngine {
             boolean keepProfile = normalized.colourSpace() != null && !options.strip()
                     && options.keep() == Keep.ALL && !options.grayscale() && MetadataWriter.canHold(output);
             ICC_ColorSpace toConvert = keepProfile ? null : normalized.colourSpace();
-            for (ImageOperation op : plan.operations(orientation, dw, dh, toConvert, output)) {
+            for (ImageOperation op : plan.operations(orientation, dw, dh, toConvert, output,
+                    watermarks.operation(options))) {
                 image = op.apply(image, deadline);
             }
             deadline.check();

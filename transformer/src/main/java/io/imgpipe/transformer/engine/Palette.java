@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Palette PNG output: a palette input whose pixels the transform left among its palette's colours (a crop, a
  * rotation, a flip, no resampling) is written with that palette again rather than as a four times larger RGBA
- * file; {@code colors=N} quantises any image to N colours ({@link MedianCut}).
+ * file; {@code png_colors=N} quantises any image to N colours ({@link MedianCut}).
  */
 final class Palette {
 
@@ -34,8 +34,8 @@ final class Palette {
         if (output != ImageFormat.PNG) {
             return image;
         }
-        if (options.colors() > 0) {
-            return MedianCut.quantise(image, options.colors(), options.dither());
+        if (options.pngColors() > 0) {
+            return MedianCut.quantise(image, options.pngColors(), options.pngDither());
         }
         if (source != null) {
             BufferedImage indexed = reindex(image, source);

@@ -13,7 +13,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 14: palette PNGs stay palette PNGs when nothing resamples them, and {@code colors} quantises any image
+ * Issue 14: palette PNGs stay palette PNGs when nothing resamples them, and {@code png_colors} quantises any image
  * to a small palette. {@code palette-96x64.png} is ImageMagick's plasma reduced to 24 colours (PNG8).
  */
 class PaletteTest {
@@ -60,7 +60,7 @@ class PaletteTest {
     void givenPngColors_whenAPhotoIsWritten_thenItHasAtMostThatManyColoursAndLooksTheSame(int n) throws Exception {
         TransformResult full = transform("baseline.jpg", "format=png");
 
-        TransformResult quantised = transform("baseline.jpg", "format=png&colors=" + n);
+        TransformResult quantised = transform("baseline.jpg", "format=png&png_colors=" + n);
 
         assertThat(pngColourType(quantised.bytes())).isEqualTo(3);
         BufferedImage out = TestImages.decode(quantised.bytes());
@@ -77,7 +77,7 @@ class PaletteTest {
         BufferedImage in = TestImages.decode(TestImages.resource("baseline.jpg"));
 
         BufferedImage out = TestImages.decode(transform("baseline.jpg",
-                "format=png&colors=16&dither=false").bytes());
+                "format=png&png_colors=16&png_dither=false").bytes());
 
         long total = 0;
         for (int y = 0; y < in.getHeight(); y += 3) {
