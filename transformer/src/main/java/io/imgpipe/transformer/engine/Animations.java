@@ -68,7 +68,7 @@ final class Animations {
                             watermarks.operation(options)).stream()
                     .map(op -> op instanceof GravityCrop crop ? crop.pinned() : op).toList();
             AnimationWriter writer = output == ImageFormat.GIF
-                    ? new GifAnimationWriter(codecs, frames.plays(), limits.maxResultBytes())
+                    ? new GifAnimationWriter(codecs, frames.plays(), options.progressive(), limits.maxResultBytes())
                     : new WebpAnimationWriter(encoder, options, frames.plays(), limits.maxResultBytes(), deadline);
             BufferedImage picture = null;
             for (int i = 0; i < frames.count(); i++) {

@@ -26,10 +26,15 @@ final class GifAnimationWriter implements AnimationWriter {
     private final ResultBuffer out;
     private final long maxBytes;
     private final int plays;
+    private final boolean interlaced;
     private boolean first = true;
 
-    /** @param plays how many times the animation plays, 0 for forever */
-    GifAnimationWriter(Codecs codecs, int plays, long maxBytes) throws ImageRejectedException {
+    /**
+     * @param plays      how many times the animation plays, 0 for forever
+     * @param interlaced {@code progressive=true}: the writer interlaces by default, the option says otherwise
+     */
+    GifAnimationWriter(Codecs codecs, int plays, boolean interlaced, long maxBytes) throws ImageRejectedException {
+        this.interlaced = interlaced;
         this.writer = codecs.writer(ImageFormat.GIF).orElseThrow(() -> new ImageRejectedException(
                 "unsupported_output", "no gif encoder is available"));
         this.out = new ResultBuffer(null, maxBytes);
@@ -48,6 +53,9 @@ final class GifAnimationWriter implements AnimationWriter {
     public void add(BufferedImage picture, int delayMillis) throws ImageRejectedException {
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
+            if (param.canWriteProgressive()) {
+                param.setProgressiveMode(interlaced ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
+            }
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(picture),
                     param);
             meta.mergeTree(IMAGE_FORMAT, frameTree(delayMillis));

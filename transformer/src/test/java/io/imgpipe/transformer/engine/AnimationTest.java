@@ -112,6 +112,21 @@ class AnimationTest {
     }
 
     @Test
+    void givenATransparentAnimationDisposedToBackground_whenResized_thenEachFrameShowsOnlyItsOwnDot()
+            throws Exception {
+        // 40x40, transparent; a red dot left, then a blue dot right, each frame disposed to the background
+        TransformResult result = transform("animated-transparent.gif", "width=20");
+
+        Gif gif = Gif.read(result.bytes());
+        assertThat(gif.frames).hasSize(2);
+        assertThat(gif.frames.get(0).getRGB(1, 1) >>> 24).isZero();
+        assertThat(gif.frames.get(0).getRGB(5, 10) & 0xFFFFFF).isEqualTo(0xFF0000);
+        assertThat(gif.frames.get(1).getRGB(5, 10) >>> 24).as("the red dot was cleared").isZero();
+        assertThat(gif.frames.get(1).getRGB(15, 10) & 0xFFFFFF).isEqualTo(0x0000FF);
+        assertThat(interlaced(result.bytes())).as("interlaced only with progressive=true").isFalse();
+    }
+
+    @Test
     void givenFramesFirst_whenAnAnimatedGifIsTransformed_thenTheResultIsAStill() throws Exception {
         TransformResult result = transform("animated-3-frames.gif", "width=24&frames=first");
 
@@ -165,6 +180,19 @@ class AnimationTest {
                 () -> engine.transform(cut, parser.parse("width=24")));
 
         assertThat(e.reason()).isEqualTo("corrupt_image");
+    }
+
+    /** Whether the first image descriptor (after the screen, its palette and the extensions) sets the interlace bit. */
+    private static boolean interlaced(byte[] gif) {
+        int i = 13 + ((gif[10] & 0x80) != 0 ? 3 << ((gif[10] & 7) + 1) : 0);
+        while (gif[i] == 0x21) {
+            i += 2;
+            while (gif[i] != 0) {
+                i += 1 + (gif[i] & 0xFF);
+            }
+            i++;
+        }
+        return (gif[i + 9] & 0x40) != 0;
     }
 
     /** Frame 1 white square on the left, frame 2 in the middle (the old place red again), frame 3 blue right. */
