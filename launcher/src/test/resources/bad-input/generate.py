@@ -111,6 +111,34 @@ def gif(frames=1, screen=(1, 1), image=(1, 1), trailer=True, header=b"GIF89a"):
     return header + lsd + frame * frames + (b"\x3b" if trailer else b"")
 
 
+def animated_gif(frames, delay_centis=0, trailer=True):
+    """An animated 2x2 GIF: NETSCAPE2.0 loop forever, each frame behind a Graphic Control Extension."""
+    lsd = struct.pack("<HHBBB", 2, 2, 0x80, 0, 0) + b"\xff\xff\xff\x00\x00\x00"
+    loop = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    gce = b"\x21\xf9\x04\x00" + struct.pack("<H", delay_centis) + b"\x00\x00"
+    frame = gce + b"\x2c" + struct.pack("<HHHHB", 0, 0, 2, 2, 0) + b"\x02\x02\x44\x01\x00"
+    return b"GIF89a" + lsd + loop + frame * frames + (b"\x3b" if trailer else b"")
+
+
+# ---------------------------------------------------------------- animated WebP
+def riff_chunk(kind, data):
+    return kind + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) % 2 else b"")
+
+
+def u24(v):
+    return struct.pack("<I", v)[:3]
+
+
+def animated_webp(frames, canvas=(16, 16), frame_size=(16, 16), vp8=BASE_WEBP[12:]):
+    """VP8X (animation) + ANIM (loop forever) + one ANMF per frame, each holding BASE_WEBP's 16x16 bitstream."""
+    vp8x = riff_chunk(b"VP8X", bytes([0x02, 0, 0, 0]) + u24(canvas[0] - 1) + u24(canvas[1] - 1))
+    anim = riff_chunk(b"ANIM", b"\x00\x00\x00\x00\x00\x00")
+    anmf = riff_chunk(b"ANMF", u24(0) + u24(0) + u24(frame_size[0] - 1) + u24(frame_size[1] - 1) + u24(0)
+                      + b"\x02" + vp8)
+    body = b"WEBP" + vp8x + anim + anmf * frames
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
 # ---------------------------------------------------------------- TIFF / BMP
 def tiff(entries, next_ifd=0, tail=b""):
     ifd = struct.pack("<H", len(entries))
@@ -182,6 +210,13 @@ def main():
 
     # frame bombs: more frames than the limit (1000)
     write("gif-3000-frames.gif", gif(frames=3000))
+    write("webp-animated-1200-frames.webp", animated_webp(1200, vp8=riff_chunk(b"VP8L", b"\x2f\x00\x00\x00\x00")))
+    # animations (issue 14): every frame at zero delay is fine; frames cut off or lying about their size are not
+    write("gif-animated-zero-delays.gif", animated_gif(400, delay_centis=0))
+    write("gif-animated-truncated.gif", animated_gif(3)[:-12])
+    write("webp-animated-truncated.webp", animated_webp(3)[:-20])
+    write("webp-animated-zero-durations.webp", animated_webp(50))
+    write("webp-animated-frame-bomb-16384x16384.webp", animated_webp(2, frame_size=(16384, 16384)))
     write("tiff-ifd-loop.tif", tiff([(256, 4, 1, 1), (257, 4, 1, 1), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
                                      (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, 1), (279, 4, 1, 1)], next_ifd=8))
     write("tiff-header-only.tif", b"II*\x00\x08\x00\x00\x00")

@@ -1,4 +1,5 @@
-// The transform settings form: a server preset, or custom width/height/fit/format/quality/rotate/grayscale.
+// The transform settings form: a server preset, or custom width/height/fit/format/quality/rotate/grayscale, whether
+// metadata is kept (strip=false) and whether animations become stills (frames=first).
 // Whatever is chosen is remembered in localStorage for the next visit. Ranges, choices and defaults come from the
 // gateway's GET /options (the one option table the parser also uses); the page only keeps its own starting size.
 import { byId, h } from './dom.js';
@@ -7,7 +8,8 @@ import { t, has } from './i18n.js';
 import { load, save } from './storage.js';
 
 const STORAGE_KEY = 'imgpipe.options';
-const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false };
+const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false,
+  keepMetadata: false, firstFrame: false };
 // Formats whose encoder takes a quality: a property of the engine's writers, not of the option grammar.
 const LOSSY = new Set(['auto', 'jpeg', 'webp', 'avif']);
 // The form's fields that are options of the table; the field of option NAME is #opt-NAME.
@@ -27,6 +29,8 @@ export class OptionsForm {
     this.qualityOut = byId('opt-quality-out');
     this.rotate = byId('opt-rotate');
     this.grayscale = byId('opt-grayscale');
+    this.keepMetadata = byId('opt-keep-metadata');
+    this.firstFrame = byId('opt-first-frame');
     this.error = byId('options-error');
     this.presets = {};
     this.saved = { ...DEFAULTS, ...load(STORAGE_KEY, {}) };
@@ -95,6 +99,8 @@ export class OptionsForm {
     this.quality.value = values.quality;
     this.rotate.value = values.rotate;
     this.grayscale.checked = Boolean(values.grayscale);
+    this.keepMetadata.checked = Boolean(values.keepMetadata);
+    this.firstFrame.checked = Boolean(values.firstFrame);
     this.preset.value = '';
     this.sync();
   }
@@ -109,6 +115,8 @@ export class OptionsForm {
       quality: this.quality.value,
       rotate: this.rotate.value,
       grayscale: this.grayscale.checked,
+      keepMetadata: this.keepMetadata.checked,
+      firstFrame: this.firstFrame.checked,
     };
   }
 
@@ -169,6 +177,8 @@ export class OptionsForm {
     if (LOSSY.has(v.format)) query.set('quality', v.quality);
     if (v.rotate !== '0') query.set('rotate', v.rotate);
     if (v.grayscale) query.set('grayscale', 'true');
+    if (v.keepMetadata) query.set('strip', 'false');
+    if (v.firstFrame) query.set('frames', 'first');
     return { query: query.toString(), preset: null };
   }
 }

@@ -80,7 +80,9 @@ class BadInputIT {
         /** accepted, then failed with {@code too_many_frames} */
         TOO_MANY_FRAMES,
         /** accepted; either failed with a reason or done with a clean re-encoding that does not carry the payload */
-        HARMLESS
+        HARMLESS,
+        /** odd but valid (animations with zero delays): accepted and done, still animated */
+        ANIMATED
     }
 
     @BeforeAll
@@ -138,6 +140,12 @@ class BadInputIT {
                 file("bmp-pixel-bomb-100000x100000.bmp", Expect.TOO_LARGE),
                 file("tiff-pixel-bomb-100000x100000.tif", Expect.TOO_LARGE),
                 file("gif-3000-frames.gif", Expect.TOO_MANY_FRAMES),
+                file("webp-animated-1200-frames.webp", Expect.TOO_MANY_FRAMES),
+                file("webp-animated-frame-bomb-16384x16384.webp", Expect.TOO_LARGE),
+                file("gif-animated-truncated.gif", Expect.CORRUPT),
+                file("webp-animated-truncated.webp", Expect.CORRUPT),
+                file("gif-animated-zero-delays.gif", Expect.ANIMATED),
+                file("webp-animated-zero-durations.webp", Expect.ANIMATED),
                 file("png-deflate-bomb-under-limit.png", Expect.HARMLESS),
                 file("png-idat-inflates-past-its-rows.png", Expect.HARMLESS),
                 file("png-extreme-aspect-1x1000000.png", Expect.HARMLESS),
@@ -184,6 +192,11 @@ class BadInputIT {
             case CORRUPT -> assertFailed(outcome, "corrupt_image");
             case TOO_LARGE -> assertFailed(outcome, "image_too_large");
             case TOO_MANY_FRAMES -> assertFailed(outcome, "too_many_frames");
+            case ANIMATED -> {
+                assertThat(outcome.statusCode()).as(name + ": " + text(outcome)).isEqualTo(200);
+                String body = new String(outcome.body(), StandardCharsets.ISO_8859_1);
+                assertThat(body).as("an animated result").containsAnyOf("NETSCAPE2.0", "ANMF");
+            }
             case HARMLESS -> {
                 assertThat(outcome.statusCode()).as(name + ": " + text(outcome)).isIn(200, 422);
                 if (outcome.statusCode() == 422) {

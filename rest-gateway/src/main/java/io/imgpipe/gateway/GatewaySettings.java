@@ -2,6 +2,7 @@ package io.imgpipe.gateway;
 
 import io.imgpipe.blob.BlobSettings;
 import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.contract.options.WatermarkSetting;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
 
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * @param queueLimit     job queue depth above which uploads get 503 ({@code IMGPIPE_QUEUE_LIMIT}, default 10000)
  * @param uploadTokens   SHA-256 hex digests of accepted upload tokens ({@code IMGPIPE_UPLOAD_TOKENS}); empty = open.
  *                       Superseded by {@code IMGPIPE_API_KEYS}: guards only uploads, and only with keys off
- * @param options        the options grammar with the configured presets ({@code IMGPIPE_PRESETS})
+ * @param options        the options grammar with the configured presets ({@code IMGPIPE_PRESETS}) and watermark
+ *                       names ({@code IMGPIPE_WATERMARKS})
  * @param workerThreads  blocking request threads ({@code IMGPIPE_HTTP_THREADS}, default 200)
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  * @param security       keys, signing secret and the limits that protect the perimeter
@@ -95,7 +97,8 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 env.integer("IMGPIPE_MAX_WAIT_SECONDS", 60, 0, 3600),
                 env.number("IMGPIPE_QUEUE_LIMIT", 10_000, 1, Long.MAX_VALUE),
                 tokens,
-                OptionsParser.withPresets(env.string("IMGPIPE_PRESETS", null)),
+                OptionsParser.withPresets(env.string("IMGPIPE_PRESETS", null)).withWatermarks(
+                        WatermarkSetting.parse(env.string(WatermarkSetting.VARIABLE, null)).keySet()),
                 env.integer("IMGPIPE_HTTP_THREADS", 200, 4, 10_000),
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
                 Security.fromEnv(env, !tokens.isEmpty()),

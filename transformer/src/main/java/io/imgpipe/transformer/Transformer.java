@@ -23,7 +23,7 @@ public final class Transformer implements AutoCloseable {
         JobBytes bytes = config.blobs().objectStore()
                 ? new JobBytes(runtime.closeOnExit(S3BlobStore.open(config.blobs())), config.blobs().inlineMaxBytes())
                 : JobBytes.inline();
-        ImageEngine engine = new ImageEngine(config.limits(), true, config.nativeHeif());
+        ImageEngine engine = new ImageEngine(config.limits(), true, config.nativeHeif(), config.watermarks());
         runtime.consume(new TransformJobConsumer(engine, runtime, config.threads(), config.maxAttempts(), bytes));
         runtime.serveAdmin(config.adminPort(), runtime::brokerConnected);
         return new Transformer(runtime);

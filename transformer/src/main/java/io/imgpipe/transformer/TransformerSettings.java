@@ -1,9 +1,11 @@
 package io.imgpipe.transformer;
 
 import io.imgpipe.blob.BlobSettings;
+import io.imgpipe.contract.options.WatermarkSetting;
 import io.imgpipe.runtime.Env;
 import io.imgpipe.runtime.Infrastructure;
 import io.imgpipe.transformer.engine.EngineLimits;
+import io.imgpipe.transformer.engine.Watermarks;
 
 import java.time.Duration;
 
@@ -20,10 +22,12 @@ import java.time.Duration;
  * @param adminPort   health and metrics port ({@code IMGPIPE_ADMIN_PORT}, default 9090; -1 = none)
  * @param nativeHeif  read HEIC/AVIF and write AVIF with the system's libheif when installed
  *                    ({@code IMGPIPE_NATIVE_HEIF}, default true); false refuses those formats, naming the library
+ * @param watermarks  the logos {@code watermark=} may name ({@code IMGPIPE_WATERMARKS=name:path;…}, PNG files),
+ *                    loaded and checked here so that a bad one stops the start
  * @param blobs       the object store of claim checks ({@code IMGPIPE_BLOB_STORE}, {@code IMGPIPE_S3_*})
  */
 public record TransformerSettings(Infrastructure infra, int threads, EngineLimits limits, int maxAttempts,
-                                  int adminPort, boolean nativeHeif, BlobSettings blobs) {
+                                  int adminPort, boolean nativeHeif, Watermarks watermarks, BlobSettings blobs) {
 
     public static TransformerSettings fromEnv(Env env) {
         EngineLimits limits = new EngineLimits(
@@ -44,6 +48,7 @@ public record TransformerSettings(Infrastructure infra, int threads, EngineLimit
                 env.integer("IMGPIPE_MAX_ATTEMPTS", 3, 1, 100),
                 env.integer(Env.ADMIN_PORT, 9090, -1, 65535),
                 env.bool("IMGPIPE_NATIVE_HEIF", true),
+                Watermarks.load(env.string(WatermarkSetting.VARIABLE, null)),
                 BlobSettings.fromEnv(env));
     }
 }

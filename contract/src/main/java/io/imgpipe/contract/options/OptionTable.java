@@ -73,6 +73,20 @@ public final class OptionTable {
             0xFFFFFF, TransformOptions::background, OptionTable::colour,
             rgb -> String.format(Locale.ROOT, "%06x", rgb));
 
+    public static final TransformOption<String> WATERMARK = new TransformOption<>("watermark", Kind.TEXT, null, null,
+            List.of(), "name", "A configured logo (IMGPIPE_WATERMARKS) placed on the result; an unknown name is refused.",
+            null, TransformOptions::watermark, OptionTable::watermarkName, v -> v);
+
+    public static final TransformOption<WatermarkPosition> WATERMARK_POSITION = choice("watermark_position",
+            WatermarkPosition.class, WatermarkPosition.SE, TransformOptions::watermarkPosition,
+            "Where the watermark goes: a compass point (n, ne, e, se, s, sw, w, nw), center, or tile.");
+
+    public static final TransformOption<Double> WATERMARK_OPACITY = decimal("watermark_opacity", 0, 1, 1.0,
+            TransformOptions::watermarkOpacity, "Opacity of the watermark, times its own alpha.");
+
+    public static final TransformOption<Double> WATERMARK_SCALE = decimal("watermark_scale", 0.01, 1, 0.25,
+            TransformOptions::watermarkScale, "Width of the watermark as a fraction of the result's width.");
+
     public static final TransformOption<OutputFormat> FORMAT = new TransformOption<>("format", Kind.CHOICE, null,
             null, lowercase(OutputFormat.class), "auto|jpeg|png|gif|bmp|tiff|webp|avif",
             "Output format; auto keeps the input's format (HEIC becomes JPEG), jpg means jpeg.",
@@ -87,12 +101,29 @@ public final class OptionTable {
     public static final TransformOption<Boolean> PROGRESSIVE = bool("progressive", false,
             TransformOptions::progressive, "Progressive JPEG / interlaced PNG and GIF.");
 
+    public static final TransformOption<Integer> PNG_COLORS = new TransformOption<>("png_colors", Kind.INTEGER, 2.0,
+            256.0, List.of(), "2..256",
+            "PNG output: quantise to at most this many colours (median cut) for a much smaller palette file.",
+            0, TransformOptions::pngColors, v -> integer("png_colors", v, 2, 256), OptionTable::integerText);
+
+    public static final TransformOption<Boolean> PNG_DITHER = bool("png_dither", true, TransformOptions::pngDither,
+            "With png_colors: spread the quantisation error (Floyd-Steinberg) so gradients do not band.");
+
     public static final TransformOption<Boolean> STRIP = bool("strip", true, TransformOptions::strip,
-            "Drop metadata from the output.");
+            "Drop EXIF, XMP and IPTC (colours are converted to sRGB); false keeps them and the ICC profile in jpeg,"
+                    + " png and webp, with the EXIF orientation reset to 1 after auto-orientation.");
+
+    public static final TransformOption<Keep> KEEP = choice("keep", Keep.class, Keep.ALL, TransformOptions::keep,
+            "Which metadata strip=false keeps: all, or copyright (only the EXIF Artist and Copyright, whatever strip"
+                    + " says: no GPS, no camera data).");
+
+    public static final TransformOption<Frames> FRAMES = choice("frames", Frames.class, Frames.ALL,
+            TransformOptions::frames, "Animated GIF/WebP input: all keeps every frame, its delay and the loop count"
+                    + " when the output is gif or webp (other formats get the first frame); first asks for a still.");
 
     /** The table, in canonical order. */
     public static final List<TransformOption<?>> ALL = List.of(WIDTH, HEIGHT, FIT, GRAVITY, CROP, DPR, ROTATE, FLIP,
-            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, FORMAT, QUALITY, PROGRESSIVE, STRIP);
+            AUTOROTATE, GRAYSCALE, BLUR, SHARPEN, BACKGROUND, WATERMARK, WATERMARK_POSITION, WATERMARK_OPACITY, WATERMARK_SCALE, FORMAT, QUALITY, PROGRESSIVE, PNG_COLORS, PNG_DITHER, STRIP, KEEP, FRAMES);
 
     private static final Map<String, TransformOption<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(TransformOption::name, Function.identity()));
@@ -253,6 +284,14 @@ public final class OptionTable {
         }
         throw new BadOptionException("crop", "crop must be x,y,width,height with x,y >= 0 and width,height > 0, got '"
                 + clip(v) + "'");
+    }
+
+    private static String watermarkName(String v) {
+        if (!v.matches("[a-z0-9_-]{1,40}")) {
+            throw new BadOptionException("watermark", "watermark must be the name of a configured watermark (lowercase"
+                    + " letters, digits, '-' and '_'), got '" + clip(v) + "'");
+        }
+        return v;
     }
 
     private static int colour(String v) {

@@ -11,14 +11,22 @@ import static io.imgpipe.contract.options.OptionTable.DPR;
 import static io.imgpipe.contract.options.OptionTable.FIT;
 import static io.imgpipe.contract.options.OptionTable.FLIP;
 import static io.imgpipe.contract.options.OptionTable.FORMAT;
+import static io.imgpipe.contract.options.OptionTable.FRAMES;
 import static io.imgpipe.contract.options.OptionTable.GRAVITY;
 import static io.imgpipe.contract.options.OptionTable.GRAYSCALE;
 import static io.imgpipe.contract.options.OptionTable.HEIGHT;
+import static io.imgpipe.contract.options.OptionTable.KEEP;
+import static io.imgpipe.contract.options.OptionTable.PNG_COLORS;
+import static io.imgpipe.contract.options.OptionTable.PNG_DITHER;
 import static io.imgpipe.contract.options.OptionTable.PROGRESSIVE;
 import static io.imgpipe.contract.options.OptionTable.QUALITY;
 import static io.imgpipe.contract.options.OptionTable.ROTATE;
 import static io.imgpipe.contract.options.OptionTable.SHARPEN;
 import static io.imgpipe.contract.options.OptionTable.STRIP;
+import static io.imgpipe.contract.options.OptionTable.WATERMARK;
+import static io.imgpipe.contract.options.OptionTable.WATERMARK_OPACITY;
+import static io.imgpipe.contract.options.OptionTable.WATERMARK_POSITION;
+import static io.imgpipe.contract.options.OptionTable.WATERMARK_SCALE;
 import static io.imgpipe.contract.options.OptionTable.WIDTH;
 
 /**
@@ -62,6 +70,7 @@ final class OptionValues {
     TransformOptions toOptions() {
         return new TransformOptions(get(WIDTH), get(HEIGHT), get(FIT), get(GRAVITY), get(CROP), get(DPR),
                 get(ROTATE), get(FLIP), get(AUTOROTATE), get(GRAYSCALE), get(BLUR), get(SHARPEN), get(BACKGROUND),
-                get(FORMAT), get(QUALITY), get(PROGRESSIVE), get(STRIP));
+                get(WATERMARK), get(WATERMARK_POSITION), get(WATERMARK_OPACITY), get(WATERMARK_SCALE), get(FORMAT),
+                get(QUALITY), get(PROGRESSIVE), get(PNG_COLORS), get(PNG_DITHER), get(STRIP), get(KEEP), get(FRAMES));
     }
 }

@@ -38,9 +38,16 @@ public final class OptionsParser {
             .toList();
 
     private final Map<String, String> presets;
+    /** The configured watermarks' names, or null when this parser does not check them (the transformer does). */
+    private final Set<String> watermarks;
 
     public OptionsParser(Map<String, String> presets) {
+        this(presets, null);
+    }
+
+    private OptionsParser(Map<String, String> presets, Set<String> watermarks) {
         this.presets = Map.copyOf(presets);
+        this.watermarks = watermarks == null ? null : Set.copyOf(watermarks);
         this.presets.forEach((name, query) -> {
             try {
                 applyAll(TransformOptions.IDENTITY, parseQuery(query));
@@ -66,6 +73,11 @@ public final class OptionsParser {
             }
         }
         return new OptionsParser(all);
+    }
+
+    /** This parser, also refusing a watermark name that is not among {@code names} (the gateway's check). */
+    public OptionsParser withWatermarks(Set<String> names) {
+        return new OptionsParser(presets, names);
     }
 
     /** Every preset by name, as its query string. */
@@ -122,7 +134,12 @@ public final class OptionsParser {
             // a preset's cover gravity must not make "preset=thumbnail&fit=contain" an error
             rest.put("gravity", List.of("center"));
         }
-        return applyAll(base, rest);
+        TransformOptions options = applyAll(base, rest);
+        if (watermarks != null && options.watermark() != null && !watermarks.contains(options.watermark())) {
+            throw new BadOptionException("watermark", "unknown watermark '" + options.watermark() + "'; configured: "
+                    + (watermarks.isEmpty() ? "none (IMGPIPE_WATERMARKS)" : String.join(", ", new TreeSet<>(watermarks))));
+        }
+        return options;
     }
 
     private static TransformOptions applyAll(TransformOptions start, Map<String, List<String>> query) {
@@ -143,6 +160,11 @@ public final class OptionsParser {
         }
         if (o.gravity() != Gravity.CENTER && o.fit() != Fit.COVER) {
             throw new BadOptionException("gravity", "gravity only applies with fit=cover");
+        }
+        if (o.watermark() == null && (o.watermarkPosition() != WatermarkPosition.SE || o.watermarkOpacity() != 1.0
+                || o.watermarkScale() != 0.25)) {
+            throw new BadOptionException("watermark", "watermark_position, watermark_opacity and watermark_scale need"
+                    + " watermark");
         }
         if (o.dpr() != 1.0 && o.width() == 0 && o.height() == 0) {
             throw new BadOptionException("dpr", "dpr needs width or height");

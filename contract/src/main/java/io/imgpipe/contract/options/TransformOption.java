@@ -56,8 +56,8 @@ public record TransformOption<T>(
         Objects.requireNonNull(read, "read");
         Objects.requireNonNull(parser, "parser");
         Objects.requireNonNull(canonical, "canonical");
-        if (!name.matches("[a-z]+")) {
-            throw new IllegalArgumentException("an option name is lowercase letters, got '" + name + "'");
+        if (!name.matches("[a-z]+(_[a-z]+)*")) {
+            throw new IllegalArgumentException("an option name is lowercase words joined by '_', got '" + name + "'");
         }
     }
 

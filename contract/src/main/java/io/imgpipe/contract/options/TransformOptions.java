@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * canonical query string ({@link #toQuery()}).
  *
  * <p>The operations apply in this fixed order, whatever the order of the query parameters: EXIF auto-orientation,
- * crop, resize (width/height × dpr, fit, gravity), rotate, flip, grayscale, blur, sharpen, then flattening on the
- * background colour when the output has no alpha, and encoding.
+ * crop, resize (width/height × dpr, fit, gravity), rotate, flip, grayscale, blur, sharpen, watermark, then flattening
+ * on the background colour when the output has no alpha, and encoding.
  *
  * @param width       target width in pixels before dpr, or 0 for "derive from height"
  * @param height      target height in pixels before dpr, or 0 for "derive from width"
@@ -26,10 +26,18 @@ import java.util.stream.Collectors;
  * @param blur        gaussian blur sigma, 0 for none
  * @param sharpen     unsharp-mask amount, 0 for none
  * @param background  RGB colour (0xRRGGBB) that transparent pixels are flattened onto
+ * @param watermark   name of a configured watermark to place, or null
+ * @param watermarkPosition where it goes
+ * @param watermarkOpacity  its opacity, 0 to 1
+ * @param watermarkScale    its width as a fraction of the result's width
  * @param format      output format
  * @param quality     lossy quality 1-100
  * @param progressive progressive JPEG / interlaced PNG and GIF
+ * @param pngColors   PNG output quantised to at most this many colours (2-256), or 0 for none
+ * @param pngDither   dither the quantised PNG (Floyd-Steinberg)
  * @param strip       drop metadata (default true)
+ * @param keep        which metadata is kept: all (with strip=false) or only the copyright
+ * @param frames      which frames of an animated input to keep
  */
 public record TransformOptions(
         int width,
@@ -45,13 +53,26 @@ public record TransformOptions(
         double blur,
         double sharpen,
         int background,
+        String watermark,
+        WatermarkPosition watermarkPosition,
+        double watermarkOpacity,
+        double watermarkScale,
         OutputFormat format,
         int quality,
         boolean progressive,
-        boolean strip) {
+        int pngColors,
+        boolean pngDither,
+        boolean strip,
+        Keep keep,
+        Frames frames) {
 
     /** No resize, no operation, keep the format: every option at its {@link OptionTable} default. */
     public static final TransformOptions IDENTITY = OptionValues.defaults().toOptions();
+
+    /** Whether any metadata is carried into the result: {@code strip=false}, or {@code keep=copyright}. */
+    public boolean keepsMetadata() {
+        return !strip || keep == Keep.COPYRIGHT;
+    }
 
     public boolean resizes() {
         return width > 0 || height > 0;

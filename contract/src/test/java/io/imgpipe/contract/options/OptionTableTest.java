@@ -22,8 +22,11 @@ class OptionTableTest {
             Map.entry("crop", "1,2,30,40"), Map.entry("dpr", "1.5"), Map.entry("rotate", "90"),
             Map.entry("flip", "both"), Map.entry("autorotate", "false"), Map.entry("grayscale", "true"),
             Map.entry("blur", "0.5"), Map.entry("sharpen", "2"), Map.entry("background", "00ff7f"),
+            Map.entry("watermark", "logo"), Map.entry("watermark_position", "tile"),
+            Map.entry("watermark_opacity", "0.5"), Map.entry("watermark_scale", "0.1"),
             Map.entry("format", "webp"), Map.entry("quality", "70"), Map.entry("progressive", "true"),
-            Map.entry("strip", "false"));
+            Map.entry("png_colors", "16"), Map.entry("png_dither", "false"), Map.entry("strip", "false"),
+            Map.entry("keep", "copyright"), Map.entry("frames", "first"));
 
     @Test
     void givenTheTable_whenComparedWithTheRecord_thenEveryComponentHasExactlyOneEntry() {

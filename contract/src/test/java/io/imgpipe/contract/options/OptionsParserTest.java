@@ -21,11 +21,12 @@ class OptionsParserTest {
     void givenEveryParameter_whenParsed_thenEachLandsInItsField() {
         TransformOptions o = parser.parse("width=800&height=600&fit=cover&gravity=northeast&crop=1,2,300,400&dpr=2"
                 + "&rotate=90&flip=h&autorotate=false&grayscale=true&blur=1.5&sharpen=0.5&background=%23ff0000"
-                + "&format=png&quality=70&progressive=true&strip=false");
+                + "&format=png&quality=70&progressive=true&strip=false&keep=copyright&frames=first");
 
         assertThat(o).isEqualTo(new TransformOptions(800, 600, Fit.COVER, Gravity.NORTHEAST,
                 new Crop(1, 2, 300, 400), 2.0, 90, Flip.HORIZONTAL, false, true, 1.5, 0.5, 0xFF0000,
-                OutputFormat.PNG, 70, true, false));
+                null, WatermarkPosition.SE, 1.0, 0.25, OutputFormat.PNG, 70, true, 0, true, false, Keep.COPYRIGHT,
+                Frames.FIRST));
         assertThat(o.scaledWidth()).isEqualTo(1600);
         assertThat(o.scaledHeight()).isEqualTo(1200);
     }
@@ -294,5 +295,29 @@ class OptionsParserTest {
         String b = parser.parse("grayscale=yes&width=10&format=png").toQuery();
 
         assertThat(a).isEqualTo(b).isEqualTo("width=10&grayscale=true&format=png");
+    }
+
+    @Test
+    void givenConfiguredWatermarks_whenAnUnknownOneIsNamed_thenTheErrorNamesItAndTheConfiguredOnes() {
+        OptionsParser gateway = parser.withWatermarks(java.util.Set.of("logo", "brand"));
+
+        assertThat(gateway.parse("watermark=logo&watermark_position=tile").watermark()).isEqualTo("logo");
+        BadOptionException e = org.junit.jupiter.api.Assertions.assertThrows(BadOptionException.class,
+                () -> gateway.parse("watermark=other"));
+        assertThat(e.getMessage()).contains("'other'").contains("brand, logo");
+    }
+
+    @Test
+    void givenWatermarkPlacementWithoutAWatermark_whenParsed_thenItIsRefused() {
+        BadOptionException e = org.junit.jupiter.api.Assertions.assertThrows(BadOptionException.class,
+                () -> parser.parse("watermark_opacity=0.5"));
+        assertThat(e.getMessage()).contains("need watermark");
+    }
+
+    @Test
+    void givenAWatermarkSetting_whenMalformed_thenItNamesTheVariable() {
+        assertThat(WatermarkSetting.parse("logo:/a.png; brand:/b.png")).containsOnlyKeys("logo", "brand");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WatermarkSetting.parse("Logo!:/a.png"))
+                .hasMessageContaining("IMGPIPE_WATERMARKS");
     }
 }

@@ -12,13 +12,14 @@ import javax.imageio.event.IIOWriteProgressListener;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Writes the finished image. Nothing but pixels is written (no EXIF, no comments), which is how metadata is
- * stripped. Each format gets the pixel layout its writer handles well: the JPEG writer takes no alpha and no 16-bit
+ * stripped; what {@code strip=false} keeps is added to the encoded bytes by {@link MetadataWriter}. Each format gets the pixel layout its writer handles well: the JPEG writer takes no alpha and no 16-bit
  * samples, so it gets opaque 8-bit RGB (or gray).
  */
 final class Encoder {
@@ -115,6 +116,9 @@ final class Encoder {
     }
 
     private static BufferedImage layoutFor(BufferedImage image, ImageFormat format, TransformOptions options) {
+        if (image.getColorModel() instanceof IndexColorModel) {
+            return image; // a palette made for this output ({@link Palette})
+        }
         boolean alpha = Pixels.hasAlpha(image);
         if (options.grayscale() && !alpha && (format == ImageFormat.JPEG || format == ImageFormat.PNG
                 || format == ImageFormat.TIFF)) {

@@ -1,11 +1,13 @@
 package io.imgpipe.transformer.engine;
 
 import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.options.Keep;
 import io.imgpipe.contract.options.TransformOptions;
 import io.imgpipe.transformer.engine.ops.Deadline;
 import io.imgpipe.transformer.engine.ops.ImageOperation;
 import io.imgpipe.transformer.engine.ops.Orient;
 
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * width × height and frame count are checked against the {@link EngineLimits}, and so are the result's pixels and,
  * for uncompressed formats, its bytes. The whole transform runs against one {@link Deadline}, checked by the decoder,
  * inside every long operation and by the encoder; past it the transform fails {@code timeout} and the thread is free
- * at once. The encoder stops as soon as the result outgrows its byte limit ({@code result_too_large}). Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller.
+ * at once. The encoder stops as soon as the result outgrows its byte limit ({@code result_too_large}). Large JPEGs are decoded subsampled (shrink-on-load) when the output is much smaller. Animated GIF and WebP inputs written as GIF or WebP keep every frame ({@link Animations}).
  *
  * <p>Every failure is an {@link ImageRejectedException} with a reason code; nothing else escapes.
  */
@@ -27,6 +29,8 @@ public final class ImageEngine {
     private final Encoder encoder;
     private final TurboJpeg turbo;
     private final HeifCodec heif;
+    private final Animations animations;
+    private final Watermarks watermarks;
 
     public ImageEngine(EngineLimits limits) {
         this(limits, true);
@@ -37,7 +41,7 @@ public final class ImageEngine {
      *                   keeps every decode in Java's ImageIO
      */
     public ImageEngine(EngineLimits limits, boolean nativeJpeg) {
-        this(limits, nativeJpeg, true);
+        this(limits, nativeJpeg, true, Watermarks.NONE);
     }
 
     /**
@@ -45,11 +49,22 @@ public final class ImageEngine {
      *                   false refuses those formats ({@code unsupported_format}/{@code unsupported_output})
      */
     public ImageEngine(EngineLimits limits, boolean nativeJpeg, boolean nativeHeif) {
+        this(limits, nativeJpeg, nativeHeif, Watermarks.NONE);
+    }
+
+    /** @param watermarks the configured logos that {@code watermark=} may name */
+    public ImageEngine(EngineLimits limits, boolean nativeJpeg, Watermarks watermarks) {
+        this(limits, nativeJpeg, true, watermarks);
+    }
+
+    public ImageEngine(EngineLimits limits, boolean nativeJpeg, boolean nativeHeif, Watermarks watermarks) {
+        this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codecs = new Codecs();
         this.encoder = new Encoder(codecs);
         this.turbo = nativeJpeg ? TurboJpeg.load().orElse(null) : null;
         this.heif = HeifCodec.load(nativeHeif);
+        this.animations = new Animations(limits, codecs, encoder, watermarks);
     }
 
     /** Whether plain JPEGs are decoded by libjpeg-turbo (installed) rather than ImageIO. */
@@ -82,6 +97,9 @@ public final class ImageEngine {
                 throw new ImageRejectedException("unsupported_output", "cannot write " + output.key()
                         + (output == source.format() ? " (the input's format; ask for another with format=)" : ""));
             }
+            if (Animations.animates(source, input, options, output)) {
+                return animations.transform(source.format(), input, options, output, deadline);
+            }
             int orientation = options.autoOrient() ? Exif.orientation(input, source.format()) : Exif.UPRIGHT;
             boolean swap = Orient.swapsAxes(orientation);
             int uprightWidth = swap ? source.height() : source.width();
@@ -95,14 +113,29 @@ public final class ImageEngine {
             BufferedImage image = normalized.image();
             int dw = swap ? image.getHeight() : image.getWidth();
             int dh = swap ? image.getWidth() : image.getHeight();
-            for (ImageOperation op : plan.operations(orientation, dw, dh, normalized.colourSpace(), output)) {
+            // strip=false keeps a wide-gamut profile with the pixels still in it; otherwise they become sRGB
+            boolean keepProfile = normalized.colourSpace() != null && !options.strip()
+                    && options.keep() == Keep.ALL && !options.grayscale() && MetadataWriter.canHold(output);
+            ICC_ColorSpace toConvert = keepProfile ? null : normalized.colourSpace();
+            for (ImageOperation op : plan.operations(orientation, dw, dh, toConvert, output,
+                    watermarks.operation(options))) {
                 image = op.apply(image, deadline);
             }
             deadline.check();
+            BufferedImage encoded = Palette.forOutput(image,
+                    Palette.ofSource(input, source.format(), decoded.getColorModel()), options, output);
             byte[] bytes = HeifCodec.handles(output)
                     ? heif.encodeAvif(image, options.quality(), limits.maxResultBytes())
-                    : encoder.encode(image, output, options, limits.maxResultBytes(), deadline);
+                    : encoder.encode(encoded, output, options, limits.maxResultBytes(), deadline);
             deadline.check(); // libaom cannot be interrupted: its time is bounded by the output pixel limit
+            if (options.keepsMetadata() && MetadataWriter.canHold(output)) {
+                Metadata kept = Metadata.kept(input, source.format(), options.keep(), orientation != Exif.UPRIGHT);
+                if (keepProfile) {
+                    kept = kept.withIcc(normalized.colourSpace().getProfile().getData());
+                }
+                bytes = withinLimit(MetadataWriter.embed(bytes, output, kept, image.getWidth(), image.getHeight()),
+                        output);
+            }
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
         } catch (Deadline.Exceeded e) {
@@ -147,6 +180,14 @@ public final class ImageEngine {
             throw new ImageRejectedException("result_too_large", "the " + w + "x" + h + " " + output.key()
                     + " result would be " + predicted + " bytes, more than the limit of " + limits.maxResultBytes());
         }
+    }
+
+    private byte[] withinLimit(byte[] bytes, ImageFormat output) throws ImageRejectedException {
+        if (bytes.length > limits.maxResultBytes()) {
+            throw new ImageRejectedException("result_too_large", "the encoded " + output.key() + " result with its"
+                    + " metadata is larger than the limit of " + limits.maxResultBytes() + " bytes");
+        }
+        return bytes;
     }
 
     private static ImageRejectedException timeout(long budgetMillis, Throwable cause) {

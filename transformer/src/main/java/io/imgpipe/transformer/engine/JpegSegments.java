@@ -19,6 +19,7 @@ record JpegSegments(List<Segment> segments, int firstScan, boolean malformed) {
     static final int EOI = 0xD9;
     static final int APP1 = 0xE1;
     static final int APP2 = 0xE2;
+    static final int APP13 = 0xED;
     static final int APP14 = 0xEE;
 
     /**

@@ -29,9 +29,10 @@ final class SourceImage implements AutoCloseable {
     private final HeifSource heif;
     private final int width;
     private final int height;
+    private final int frames;
 
     private SourceImage(ImageFormat format, byte[] input, TurboJpeg turbo, ImageReader reader, ImageInputStream stream,
-                        HeifSource heif, int width, int height) {
+                        HeifSource heif, int width, int height, int frames) {
         this.format = format;
         this.input = input;
         this.turbo = turbo;
@@ -40,6 +41,7 @@ final class SourceImage implements AutoCloseable {
         this.heif = heif;
         this.width = width;
         this.height = height;
+        this.frames = frames;
     }
 
     /**
@@ -61,7 +63,7 @@ final class SourceImage implements AutoCloseable {
                         + heif.missing(format, false));
             }
             HeifSource source = heif.open(input, format, limits);
-            return new SourceImage(format, input, null, null, null, source, source.width(), source.height());
+            return new SourceImage(format, input, null, null, null, source, source.width(), source.height(), 1);
         }
         JpegSegments jpeg = format == ImageFormat.JPEG ? JpegSegments.read(input) : null;
         if (jpeg != null && !JpegStructure.isComplete(jpeg, input)) {
@@ -75,7 +77,7 @@ final class SourceImage implements AutoCloseable {
             int[] size = jpeg.size(input);
             if (size != null) {
                 requireWithinLimits(format, size[0], size[1], limits);
-                return new SourceImage(format, input, turbo, null, null, null, size[0], size[1]);
+                return new SourceImage(format, input, turbo, null, null, null, size[0], size[1], 1);
             }
         }
         ImageReader reader = codecs.reader(format, input);
@@ -86,15 +88,16 @@ final class SourceImage implements AutoCloseable {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             requireWithinLimits(format, width, height, limits);
+            int frames = 1;
             if (mayHaveFrames(format)) {
-                int frames = reader.getNumImages(true);
+                frames = reader.getNumImages(true);
                 if (frames > limits.maxFrames()) {
                     throw new ImageRejectedException("too_many_frames", "the image has " + frames
                             + " frames, more than the limit of " + limits.maxFrames());
                 }
             }
             opened = true;
-            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, null, width, height);
+            return new SourceImage(format, input, plainJpeg ? turbo : null, reader, stream, null, width, height, frames);
         } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
         } finally {
@@ -144,6 +147,11 @@ final class SourceImage implements AutoCloseable {
 
     int height() {
         return height;
+    }
+
+    /** Frames (GIF, WebP) or pages (TIFF) the header declares; 1 for other formats. */
+    int frames() {
+        return frames;
     }
 
     /**

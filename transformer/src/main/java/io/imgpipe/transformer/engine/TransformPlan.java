@@ -150,9 +150,10 @@ record TransformPlan(int sourceWidth, int sourceHeight, Crop crop, int resizeWid
      * @param decodedWidth upright width of the decoded image
      * @param colourSpace  non-sRGB colour space of the decoded samples, or null
      * @param output       the format to be written
+     * @param watermark    the watermark step, or null
      */
     List<ImageOperation> operations(int orientation, int decodedWidth, int decodedHeight, ICC_ColorSpace colourSpace,
-                                    ImageFormat output) {
+                                    ImageFormat output, ImageOperation watermark) {
         List<ImageOperation> ops = new ArrayList<>();
         if (orientation != Exif.UPRIGHT) {
             ops.add(new Orient(orientation));
@@ -191,6 +192,9 @@ record TransformPlan(int sourceWidth, int sourceHeight, Crop crop, int resizeWid
         }
         if (options.sharpen() > 0) {
             ops.add(new Sharpen(options.sharpen()));
+        }
+        if (watermark != null) {
+            ops.add(watermark);
         }
         if (!Encoder.keepsAlpha(output)) {
             ops.add(new Flatten(options.background()));

@@ -169,7 +169,8 @@ class ImageEngineGuardsTest {
     void givenAResultWiderThanTheMaximumSide_whenTransformed_thenTheOptionIsBad() {
         TransformOptions wide = OptionsParser.withPresets(null).parse("width=16384&height=10&fit=fill&dpr=1");
         TransformOptions wider = new TransformOptions(16_000, 10, wide.fit(), wide.gravity(), null, 1.1, 0,
-                wide.flip(), true, false, 0, 0, 0xFFFFFF, wide.format(), 85, false, true);
+                wide.flip(), true, false, 0, 0, 0xFFFFFF, null, wide.watermarkPosition(), 1.0, 0.25, wide.format(),
+                85, false, 0, true, true, wide.keep(), wide.frames());
 
         assertThat(rejection(engine, TestImages.resource("baseline.jpg"), wider)).isEqualTo("bad_option");
     }

@@ -21,8 +21,45 @@ public final class GravityCrop implements ImageOperation {
         this.gravity = gravity;
     }
 
+    /**
+     * The crop for the frames of an animation: a smart window is found in the first frame and kept for every
+     * frame of the same size, so the crop does not jump about; the other gravities are fixed already.
+     */
+    public ImageOperation pinned() {
+        if (gravity != Gravity.SMART) {
+            return this;
+        }
+        return new ImageOperation() {
+            private int[] window;
+            private int forWidth;
+            private int forHeight;
+
+            @Override
+            public BufferedImage apply(BufferedImage image) {
+                if (window == null || image.getWidth() != forWidth || image.getHeight() != forHeight) {
+                    window = window(image);
+                    forWidth = image.getWidth();
+                    forHeight = image.getHeight();
+                }
+                return crop(image, window);
+            }
+        };
+    }
+
     @Override
     public BufferedImage apply(BufferedImage image) {
+        return crop(image, window(image));
+    }
+
+    private static BufferedImage crop(BufferedImage image, int[] window) {
+        if (window[2] == image.getWidth() && window[3] == image.getHeight()) {
+            return image;
+        }
+        return new CropRegion(window[0], window[1], window[2], window[3]).apply(image);
+    }
+
+    /** x, y, width, height of the window to keep. */
+    private int[] window(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         int ww;
@@ -35,7 +72,7 @@ public final class GravityCrop implements ImageOperation {
             wh = clamp((int) Math.round((double) w * targetHeight / targetWidth), h);
         }
         if (ww == w && wh == h) {
-            return image;
+            return new int[] {0, 0, w, h};
         }
         int x;
         int y;
@@ -55,7 +92,7 @@ public final class GravityCrop implements ImageOperation {
                 default -> (h - wh) / 2;
             };
         }
-        return new CropRegion(x, y, ww, wh).apply(image);
+        return new int[] {x, y, ww, wh};
     }
 
     private static int clamp(int v, int max) {
