@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,6 +37,7 @@ public final class RabbitCluster implements AutoCloseable {
     public static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     public static final Path CTL = Path.of("/usr/lib/rabbitmq/bin/rabbitmqctl");
     private static final Duration CTL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern CONNECTION_PID = Pattern.compile("<([^<>@\\s]+@[^.<>\\s]+)\\.");
     private static final List<RabbitCluster> RUNNING = new CopyOnWriteArrayList<>();
 
     static {
@@ -180,6 +183,19 @@ public final class RabbitCluster implements AutoCloseable {
             }
         }
         return leaders;
+    }
+
+    /** How many client connections each node serves (a node without any is left out). */
+    public Map<String, Integer> connectionsPerNode() {
+        Node asked = nodes.stream().filter(Node::running).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node running"));
+        Map<String, Integer> counts = new HashMap<>();
+        // a connection's process id names its node: <imgpipe-…-1@localhost.1701.2563.0>
+        Matcher m = CONNECTION_PID.matcher(ctl(asked, "list_connections", "-q", "--no-table-headers", "pid"));
+        while (m.find()) {
+            counts.merge(m.group(1), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** A crash: SIGKILL to the node's VM and everything under its script. */
