@@ -30,6 +30,7 @@ import io.imgpipe.gateway.upload.UploadHandler;
 import io.imgpipe.gateway.upload.UploadReader;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.db.Database;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -69,7 +70,8 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewaySettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
         HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
-        ImageQueries queries = new ImageQueries(pool);
+        RecentUploads recent = new RecentUploads();
+        ImageQueries queries = readQueries(config, pool, recent, runtime, registry);
         GatewaySettings.Security security = config.security();
         ApiKeys keys = apiKeys(security, pool, runtime);
         SignedLinks links = new SignedLinks(security.signingKey(), Clock.systemUTC());
@@ -95,7 +97,6 @@ public final class Gateway implements AutoCloseable {
         feed.addHeartbeatListener(members::seen);
         QueueDepths queueDepths = runtime.closeOnExit(new QueueDepths(runtime.connection()));
         feed.start(runtime.connection());
-        RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
         ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadBudget budget = new UploadBudget(config.maxInflightUploadBytes());
@@ -181,6 +182,25 @@ public final class Gateway implements AutoCloseable {
                     + "reaches this port; set IMGPIPE_API_KEYS (docs/security.md)\"");
         }
         return gateway;
+    }
+
+    /**
+     * The queries on the primary, or on the replica of {@code IMGPIPE_READ_JDBC_URL} with the primary behind it for
+     * what this gateway accepted moments ago (its own pool, as large as the primary's, which then serves little).
+     */
+    private static ImageQueries readQueries(GatewaySettings config, HikariDataSource primary, RecentUploads recent,
+                                            ServiceRuntime runtime, PrometheusMeterRegistry registry) {
+        if (config.readJdbcUrl() == null) {
+            return new ImageQueries(primary);
+        }
+        HikariDataSource replica = runtime.closeOnExit(Database.pool(config.infra().readingFrom(config.readJdbcUrl()),
+                "gateway-replica", config.dbPoolSize(), true, registry));
+        ImageQueries queries = new ImageQueries(replica, primary, recent::contains);
+        FunctionCounter.builder("imgpipe.gateway.replica.fallbacks", queries, ImageQueries::primaryFallbacks)
+                .description("Reads of a just-accepted image the replica did not have yet, answered by the primary")
+                .register(registry);
+        LOG.info("event=reading_from_replica url={}", config.readJdbcUrl());
+        return queries;
     }
 
     /** Keys from the environment, plus the keys table when keys are on (re-read in the background). */

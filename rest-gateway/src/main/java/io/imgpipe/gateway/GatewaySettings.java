@@ -29,11 +29,13 @@ import java.util.stream.Collectors;
  * @param workerThreads  blocking request threads ({@code IMGPIPE_HTTP_THREADS}, default 200)
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  * @param security       keys, signing secret and the limits that protect the perimeter
+ * @param readJdbcUrl    a streaming replica of the database to read from ({@code IMGPIPE_READ_JDBC_URL}, same user
+ *                       and password); null = read the primary
  */
 public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
                               long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                              int dbPoolSize, Security security) {
+                              int dbPoolSize, Security security, String readJdbcUrl) {
 
     /**
      * The perimeter's settings (docs/security.md says what each protects).
@@ -81,6 +83,9 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
         }
     }
 
+    /** A streaming replica the gateway reads from (docs/deployment.md). */
+    public static final String READ_JDBC_URL = "IMGPIPE_READ_JDBC_URL";
+
     public static GatewaySettings fromEnv(Env env) {
         Set<String> tokens = Arrays.stream(env.string("IMGPIPE_UPLOAD_TOKENS", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
@@ -95,6 +100,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 OptionsParser.withPresets(env.string("IMGPIPE_PRESETS", null)),
                 env.integer("IMGPIPE_HTTP_THREADS", 200, 4, 10_000),
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
-                Security.fromEnv(env, !tokens.isEmpty()));
+                Security.fromEnv(env, !tokens.isEmpty()),
+                env.string(READ_JDBC_URL, null));
     }
 }

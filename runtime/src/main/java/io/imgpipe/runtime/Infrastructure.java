@@ -40,6 +40,11 @@ public record Infrastructure(String amqpUri, String jdbcUrl, String dbUser, Stri
         }
     }
 
+    /** The same with another database (a streaming replica of this one, read with the same user). */
+    public Infrastructure readingFrom(String otherJdbcUrl) {
+        return new Infrastructure(amqpUri, otherJdbcUrl, dbUser, dbPassword, queues, heartbeatSeconds);
+    }
+
     @Override
     public String toString() {
         return "Infrastructure[amqp=" + AmqpConnector.redact(amqpUri) + ", jdbc=" + jdbcUrl
