@@ -2,6 +2,7 @@ package io.imgpipe.bench;
 
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.runtime.Env;
+import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.RabbitCluster;
 
 import java.net.http.HttpClient;
@@ -31,6 +32,8 @@ import java.util.concurrent.Executors;
 public final class ClusterBench {
 
     private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final int ACCEPTS = 600;
+    private static final Duration DRAIN = Duration.ofSeconds(240);
 
     private record Row(String setup, Throughput accept, Throughput endToEnd) {
     }
@@ -66,13 +69,13 @@ public final class ClusterBench {
                  Pipeline pipeline = Pipeline.start(settings(rabbit))) {
                 HttpLoad load = new HttpLoad(client, pipeline.baseUrl(), BenchSettings.OPTIONS, callbacks);
                 warmUp(load, images, concurrency);
-                rows.add(measure(nodes + (nodes == 1 ? " node" : " nodes"), load, images, concurrency, seconds));
+                rows.add(measure(nodes + (nodes == 1 ? " node" : " nodes"), rabbit, load, images, concurrency, seconds));
                 if (nodes == 3) {
                     RabbitCluster.Node leader = rabbit.node(rabbit.leaders().get("transformer"));
                     rabbit.stop(leader);
                     System.out.println("[cluster-bench] stopped " + leader.name() + " (the transformer queue's leader)");
                     warmUp(load, images, concurrency); // the services have moved to the live nodes
-                    rows.add(measure("3 nodes, 1 stopped", load, images, concurrency, seconds));
+                    rows.add(measure("3 nodes, 1 stopped", rabbit, load, images, concurrency, seconds));
                 }
             }
         }
@@ -95,13 +98,38 @@ public final class ClusterBench {
         load.run(HttpLoad.Mode.WAIT, concurrency, images, Duration.ofSeconds(5), 10_000);
     }
 
-    private static Row measure(String setup, HttpLoad load, List<Image> images, int concurrency, int seconds)
-            throws InterruptedException {
-        Throughput accept = load.run(HttpLoad.Mode.ACCEPT, concurrency, images, Duration.ofSeconds(seconds), 1_000_000);
+    /**
+     * End to end first, on empty queues; then accepts, bounded by {@link #ACCEPTS} so that the backlog they leave
+     * drains within {@link #DRAIN} before the next measure (a FIFO backlog would stall every later wait).
+     */
+    private static Row measure(String setup, RabbitCluster rabbit, HttpLoad load, List<Image> images, int concurrency,
+                               int seconds) throws InterruptedException {
         Throughput e2e = load.run(HttpLoad.Mode.WAIT, concurrency, images, Duration.ofSeconds(seconds), 1_000_000);
+        Throughput accept = load.run(HttpLoad.Mode.ACCEPT, concurrency, images, Duration.ofSeconds(seconds), ACCEPTS);
+        drain(rabbit);
         System.out.printf(Locale.ROOT, "[cluster-bench] %-20s accept %8s/s (%s)  end-to-end %7s/s (%s, p50/p90/p99/max %s)%n",
                 setup, accept.rate(), accept.counts(), e2e.rate(), e2e.counts(), e2e.latencies().summary());
         return new Row(setup, accept, e2e);
+    }
+
+    /** Waits (bounded) until the work queues are empty. */
+    private static void drain(RabbitCluster rabbit) {
+        long t0 = System.nanoTime();
+        int left = Await.until(DRAIN, Duration.ofSeconds(1), () -> backlog(rabbit), n -> n == 0);
+        System.out.printf(Locale.ROOT, "[cluster-bench] queues drained in %.1f s (%d left)%n",
+                (System.nanoTime() - t0) / 1e9, left);
+    }
+
+    private static int backlog(RabbitCluster rabbit) {
+        RabbitCluster.Node asked = rabbit.nodes().stream().filter(RabbitCluster.Node::running).findFirst().orElseThrow();
+        int total = 0;
+        for (String line : rabbit.ctl(asked, "list_queues", "-q", "--no-table-headers", "name", "messages").split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 2 && cols[1].matches("\\d+")) {
+                total += Integer.parseInt(cols[1]);
+            }
+        }
+        return total;
     }
 
     private static void report(List<Row> rows, int seconds, int concurrency) {
@@ -114,8 +142,9 @@ public final class ClusterBench {
                     r.accept().perSecond() / base.accept().perSecond(), r.endToEnd().rate(),
                     r.endToEnd().perSecond() / base.endToEnd().perSecond(), r.endToEnd().latencies().summary());
         }
-        System.out.printf(Locale.ROOT, "%n(%d closed-loop lanes, %d s per measure, quorum work queues; accept = 202 "
-                + "after the broker's confirm, end-to-end = 201 with the result)%n", concurrency, seconds);
+        System.out.printf(Locale.ROOT, "%n(%d closed-loop lanes, up to %d s per measure, quorum work queues; accept = 202 "
+                + "after the broker's confirm (at most %d, while the transformer consumes), end-to-end = 201 with the "
+                + "result, measured first on empty queues)%n", concurrency, seconds, ACCEPTS);
     }
 
     private static List<Image> images(Path corpus) {
