@@ -4,10 +4,11 @@
 # The nodes come from the machine's rabbitmq-server package on free loopback ports (the same start-up as
 # RabbitClusterIT: io.imgpipe.testsupport.RabbitCluster); the machine's own broker is not touched.
 #
-#   bench/cluster-bench.sh [--build] [--seconds N] [--concurrency N] [CORPUS_DIR]
+#   bench/cluster-bench.sh [--build] [--seconds N] [--concurrency N] [--rounds N] [CORPUS_DIR]
 #
 #   --seconds      length of each measure (default 20)
 #   --concurrency  closed-loop client lanes (default 4)
+#   --rounds       rounds over every setup, best of each counts (default 2: other load comes and goes)
 #   CORPUS_DIR     default ../shared/corpus (its smallest JPEG; the launcher's test fixture when absent)
 # Output: a Markdown table on stdout; service logs in bench/target/cluster-bench.log.
 set -euo pipefail
@@ -19,7 +20,7 @@ args=()
 for a in "$@"; do
   case "$a" in
     --build) build=true ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done
@@ -40,8 +41,8 @@ cp launcher/target/imgpipe.jar bench/target/lib/cluster-launcher.jar
 cp "$support_jar" bench/target/lib/cluster-test-support.jar
 echo "[cluster-bench] $(uptime)"
 
-# Every measure is bounded by time; the outer timeout only catches a hang (a full run takes about 5 minutes).
-exec timeout --kill-after=30 1200 java "-Djava.util.concurrent.ForkJoinPool.common.parallelism=$(nproc)" \
+# Every measure is bounded by time; the outer timeout only catches a hang (a full run takes about 6 minutes a round).
+exec timeout --kill-after=30 2400 java "-Djava.util.concurrent.ForkJoinPool.common.parallelism=$(nproc)" \
   -Dlogback.configurationFile=logback-bench.xml "-DIMGPIPE_BENCH_LOG=$repo/bench/target/cluster-bench.log" \
   -cp bench/target/lib/cluster-bench.jar:bench/target/lib/cluster-launcher.jar:bench/target/lib/cluster-test-support.jar \
   io.imgpipe.bench.ClusterBench ${args[@]+"${args[@]}"}

@@ -5,6 +5,7 @@ import io.imgpipe.runtime.Env;
 import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.RabbitCluster;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import java.util.concurrent.Executors;
  * replication costs the gateway), and {@code end-to-end}, uploads with {@code Prefer: wait} answered with their
  * result (gateway, broker, transformer, save2db).
  *
- * <pre>bench/cluster-bench.sh [--seconds N] [--concurrency N] [CORPUS_DIR]</pre>
+ * <pre>bench/cluster-bench.sh [--seconds N] [--concurrency N] [--rounds N] [CORPUS_DIR]</pre>
  */
 public final class ClusterBench {
 
@@ -41,11 +42,13 @@ public final class ClusterBench {
     public static void main(String[] args) throws Exception {
         int seconds = 20;
         int concurrency = 4;
+        int rounds = 2;
         Path corpus = Path.of("../shared/corpus");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> corpus = Path.of(args[i]);
             }
         }
@@ -63,6 +66,24 @@ public final class ClusterBench {
         });
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(callbacks).build();
+        // Rounds over every setup, best of each: on a shared machine, other users' load comes and goes within a run.
+        Map<String, Row> best = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            System.out.println("[cluster-bench] round " + round + " of " + rounds);
+            for (Row r : round(client, callbacks, images, concurrency, seconds)) {
+                best.merge(r.setup(), r, (a, b) -> new Row(a.setup(),
+                        a.accept().perSecond() >= b.accept().perSecond() ? a.accept() : b.accept(),
+                        a.endToEnd().perSecond() >= b.endToEnd().perSecond() ? a.endToEnd() : b.endToEnd()));
+            }
+        }
+        List<Row> rows = new ArrayList<>(best.values());
+        report(rows, seconds, concurrency, rounds);
+        callbacks.shutdownNow();
+        System.exit(rows.stream().allMatch(r -> r.accept().ok() > 0 && r.endToEnd().ok() > 0) ? 0 : 1);
+    }
+
+    private static List<Row> round(HttpClient client, ExecutorService callbacks, List<Image> images, int concurrency,
+                                   int seconds) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (int nodes = 1; nodes <= 3; nodes++) {
             try (RabbitCluster rabbit = RabbitCluster.start(nodes, BOOT);
@@ -79,9 +100,7 @@ public final class ClusterBench {
                 }
             }
         }
-        report(rows, seconds, concurrency);
-        callbacks.shutdownNow();
-        System.exit(rows.stream().allMatch(r -> r.accept().ok() > 0 && r.endToEnd().ok() > 0) ? 0 : 1);
+        return rows;
     }
 
     private static Map<String, String> settings(RabbitCluster rabbit) {
@@ -107,9 +126,18 @@ public final class ClusterBench {
         Throughput e2e = load.run(HttpLoad.Mode.WAIT, concurrency, images, Duration.ofSeconds(seconds), 1_000_000);
         Throughput accept = load.run(HttpLoad.Mode.ACCEPT, concurrency, images, Duration.ofSeconds(seconds), ACCEPTS);
         drain(rabbit);
-        System.out.printf(Locale.ROOT, "[cluster-bench] %-20s accept %8s/s (%s)  end-to-end %7s/s (%s, p50/p90/p99/max %s)%n",
-                setup, accept.rate(), accept.counts(), e2e.rate(), e2e.counts(), e2e.latencies().summary());
+        System.out.printf(Locale.ROOT, "[cluster-bench] %-20s accept %8s/s (%s)  end-to-end %7s/s (%s, p50/p90/p99/max %s)  load %s%n",
+                setup, accept.rate(), accept.counts(), e2e.rate(), e2e.counts(), e2e.latencies().summary(), load());
         return new Row(setup, accept, e2e);
+    }
+
+    /** The load average now, so that each figure can be read against what else ran. */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1");
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     /** Waits (bounded) until the work queues are empty. */
@@ -132,7 +160,7 @@ public final class ClusterBench {
         return total;
     }
 
-    private static void report(List<Row> rows, int seconds, int concurrency) {
+    private static void report(List<Row> rows, int seconds, int concurrency, int rounds) {
         Row base = rows.get(0);
         System.out.println();
         System.out.println("| setup | accepted uploads/s | × 1 node | end-to-end images/s | × 1 node | end-to-end p50 / p90 / p99 / max |");
@@ -142,9 +170,9 @@ public final class ClusterBench {
                     r.accept().perSecond() / base.accept().perSecond(), r.endToEnd().rate(),
                     r.endToEnd().perSecond() / base.endToEnd().perSecond(), r.endToEnd().latencies().summary());
         }
-        System.out.printf(Locale.ROOT, "%n(%d closed-loop lanes, up to %d s per measure, quorum work queues; accept = 202 "
+        System.out.printf(Locale.ROOT, "%n(best of %d rounds; %d closed-loop lanes, up to %d s per measure, quorum work queues; accept = 202 "
                 + "after the broker's confirm (at most %d, while the transformer consumes), end-to-end = 201 with the "
-                + "result, measured first on empty queues)%n", concurrency, seconds, ACCEPTS);
+                + "result, measured first on empty queues)%n", rounds, concurrency, seconds, ACCEPTS);
     }
 
     private static List<Image> images(Path corpus) {
