@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -33,6 +34,14 @@ public final class ReplicatedPostgres implements AutoCloseable {
 
     public static final String DATABASE = "imgpipe";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+
+    private static final List<ReplicatedPostgres> RUNNING = new CopyOnWriteArrayList<>();
+
+    static {
+        // If the test JVM ends without closing, the servers (detached by pg_ctl) would outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ReplicatedPostgres::close),
+                "replicated-postgres-cleanup"));
+    }
 
     private final Path dir;
     private final Path bin;
@@ -73,6 +82,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries under /usr/lib/postgresql"));
         Path dir = Files.createTempDirectory("imgpipe-pg-");
         ReplicatedPostgres pg = new ReplicatedPostgres(dir, bin, Ports.free(), Ports.free());
+        RUNNING.add(pg);
         try {
             pg.ownedByServer(dir);
             Path primary = dir.resolve("primary");
@@ -223,7 +233,8 @@ public final class ReplicatedPostgres implements AutoCloseable {
 
     /** Stops both servers (immediate mode: nothing here is worth a checkpoint) and deletes the folder. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        RUNNING.remove(this);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 run(bin.resolve("pg_ctl").toString(), "-D", started.get(i).toString(), "-m", "immediate", "-w",
@@ -232,6 +243,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
                 System.out.println("[replica] could not stop " + started.get(i) + ": " + e.getMessage());
             }
         }
+        started.clear();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
