@@ -97,7 +97,8 @@ public final class ReplicatedPostgres implements AutoCloseable {
             }
             Path replica = dir.resolve("replica");
             pg.run(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(pg.primaryPort),
-                    "-U", "postgres", "-D", replica.toString(), "-R", "-X", "stream", "--no-sync");
+                    "-U", "postgres", "-D", replica.toString(), "-R", "-X", "stream", "--no-sync",
+                    "--checkpoint=fast"); // the default, spread, waits minutes for the checkpoint after CREATE DATABASE
             // -R wrote primary_conninfo and standby.signal; the copied settings still name the primary's port
             Files.writeString(replica.resolve("postgresql.auto.conf"),
                     Files.readString(replica.resolve("postgresql.auto.conf")) + settings(pg.replicaPort, dir)
