@@ -4,6 +4,7 @@ import io.imgpipe.launcher.Fixtures;
 import io.imgpipe.launcher.Http;
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.launcher.TestPipeline;
+import io.imgpipe.save2db.ImageArchive;
 import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.ReplicatedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -11,16 +12,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.postgresql.ds.PGSimpleDataSource;
 
+import javax.sql.DataSource;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,9 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue #17: gateways read from a streaming replica ({@code IMGPIPE_READ_JDBC_URL}) without a stale 404 right after
  * their 202. A throwaway primary and a real replica of it ({@code pg_basebackup}, a standby on another port) from the
  * machine's PostgreSQL binaries; the pipeline writes to the primary, and a second gateway (gateway B, in the same
- * cluster) reads from the same replica. With the replica's replay paused, an image uploaded through B is unknown to
- * gateway A (which reads the replica and did not accept it) but served by B (which accepted it and falls back to the
- * primary); once replay resumes, A serves it too.
+ * cluster) reads from the same replica. With the replica's replay paused, an image written to the primary without
+ * any event is unknown to gateway A (it reads the replica), while an image uploaded through B is served by B (which
+ * accepted it) and by A once it heard the image's stored event, both from the primary; once replay resumes, A
+ * serves the first one from the replica.
  */
 @EnabledIf("io.imgpipe.testsupport.ReplicatedPostgres#available")
 class ReplicaReadIT {
@@ -86,27 +92,40 @@ class ReplicaReadIT {
         assertThat(a.get("/image/" + first).statusCode()).isEqualTo(200);
         assertThat(fallbacks(a)).as("reads of a replayed image the primary answered").isZero();
 
-        // when the replica stops replaying and an image is uploaded through gateway B
+        // when the replica stops replaying, an image no gateway heard of appears on the primary ...
         pg.pauseReplay();
+        String unheard = UUID.randomUUID().toString().replace("-", "");
+        new ImageArchive(dataSource(pg.primaryJdbcUrl())).store(new ImageArchive.Original(unheard, "jpeg",
+                "image/jpeg", image, "unheard.jpg", "width=64", "", Instant.now(), null));
+        // ... and one is uploaded through gateway B
         String fresh = uploadAndWait(b);
         awaitPrimaryHasResult(fresh);
 
-        // then gateway A, reading the replica, does not know it yet (proof that reads go to the replica) ...
-        assertThat(a.get("/image/" + fresh + "/meta").statusCode()).as("A reads the replica, which lags").isEqualTo(404);
-        // ... but B, which accepted it, serves it from the primary: no 404 right after its 202
+        // then gateway A does not know the first yet: proof that reads go to the replica, which lags
+        assertThat(a.get("/image/" + unheard + "/meta").statusCode()).as("A reads the replica").isEqualTo(404);
+        // but B, which accepted the second, serves it from the primary: no 404 right after its 202
         HttpResponse<byte[]> served = b.get("/image/" + fresh);
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(Http.json(b.get("/image/" + fresh + "/meta")).get("status").asText()).isEqualTo("done");
         assertThat(b.get("/image/" + fresh + "/original").body()).isEqualTo(image);
         assertThat(fallbacks(b)).as("reads B's replica could not answer").isGreaterThanOrEqualTo(3);
+        // and A, woken by the image's stored event, finds it on the primary too (no wait until the deadline)
+        assertThat(a.get("/image/" + fresh + "?wait=20").statusCode()).isEqualTo(200);
+        assertThat(fallbacks(a)).as("A's reads of an image it heard finish").isPositive();
 
-        // and once replay resumes, A serves it from the replica too
+        // once replay resumes, A serves the unheard image from the replica
         pg.resumeReplay();
-        assertThat(a.get("/image/" + fresh).statusCode()).isEqualTo(200);
-        assertThat(fallbacks(a)).isZero();
-        System.out.println("[replica] replica served A's reads; B fell back to the primary " + fallbacks(b)
-                + " times for the image it had just accepted while replay was paused");
+        assertThat(Http.json(a.get("/image/" + unheard + "/meta")).get("status").asText()).isEqualTo("queued");
+        System.out.println("[replica] the replica served A's reads; the primary answered B " + fallbacks(b)
+                + " times and A " + fallbacks(a) + " times for images just accepted or finished while replay was paused");
+    }
+
+    private static DataSource dataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        return ds;
     }
 
     private static String uploadAndWait(Http gateway) {
