@@ -5,6 +5,7 @@ import io.imgpipe.gateway.GatewaySettings;
 import io.imgpipe.logger.ActivityLogger;
 import io.imgpipe.logger.LoggerSettings;
 import io.imgpipe.runtime.Env;
+import io.imgpipe.runtime.Infrastructure;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.amqp.AmqpConnector;
 import io.imgpipe.save2db.Save2db;
@@ -75,8 +76,11 @@ public final class Pipeline implements AutoCloseable {
             database = "embedded PostgreSQL at " + embedded.jdbcUrl();
         }
         String broker;
-        if (given.isSet(Env.AMQP_URI)) {
-            broker = "external AMQP broker " + AmqpConnector.redact(given.string(Env.AMQP_URI, ""));
+        if (given.isSet(Env.AMQP_URI) || given.isSet(Env.AMQP_ADDRESSES)) {
+            String uri = Infrastructure.amqpUri(given);
+            env.put(Env.AMQP_URI, uri);
+            env.remove(Env.AMQP_ADDRESSES);
+            broker = "external AMQP broker " + AmqpConnector.redact(uri);
         } else {
             // With a data directory the broker keeps its messages in the pipeline's PostgreSQL, beside the images.
             EmbeddedBroker.Store store = given.isSet("IMGPIPE_DATA_DIR")

@@ -34,6 +34,7 @@ import io.imgpipe.gateway.upload.UploadHandler;
 import io.imgpipe.gateway.upload.UploadReader;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.db.Database;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -55,6 +56,7 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.time.Clock;
 
 /** The running gateway: wires the HTTP routes to the broker and the read-only database. */
@@ -73,7 +75,12 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewaySettings config, PrometheusMeterRegistry registry) throws IOException {
         ServiceRuntime runtime = ServiceRuntime.connect("gateway", config.infra(), registry);
         HikariDataSource pool = runtime.closeOnExit(Database.pool(config.infra(), "gateway", config.dbPoolSize(), true, registry));
-        ImageQueries queries = new ImageQueries(pool);
+        RecentUploads recent = new RecentUploads();
+        // Images whose result or failure save2db announced moments ago: a reader woken by that event must find it
+        // even on a replica that has not replayed the commit yet (only consulted with IMGPIPE_READ_JDBC_URL).
+        RecentUploads finished = new RecentUploads();
+        ImageQueries queries = readQueries(config, pool, id -> recent.contains(id) || finished.contains(id), runtime,
+                registry);
         GatewaySettings.Security security = config.security();
         ApiKeys keys = apiKeys(security, pool, runtime);
         SignedLinks links = new SignedLinks(security.signingKey(), Clock.systemUTC());
@@ -89,6 +96,14 @@ public final class Gateway implements AutoCloseable {
         EventStream stream = new EventStream(keys, owners, security.streamsPerKey());
         ActivityFeed feed = runtime.closeOnExit(new ActivityFeed());
         feed.addListener(owners::learn);
+        if (config.readJdbcUrl() != null) {
+            // before the waiters are woken, so that what they read next falls back to the primary if need be
+            feed.addListener(e -> {
+                if (ActivityFeed.isStored(e) && !"original".equals(e.detail().get("kind"))) {
+                    finished.accepted(e.imageId());
+                }
+            });
+        }
         feed.addListener(e -> {
             if (ActivityFeed.isStored(e)) {
                 waiters.finished(e.imageId());
@@ -99,7 +114,6 @@ public final class Gateway implements AutoCloseable {
         feed.addHeartbeatListener(members::seen);
         QueueDepths queueDepths = runtime.closeOnExit(new QueueDepths(runtime.connection()));
         feed.start(runtime.connection());
-        RecentUploads recent = new RecentUploads();
         BlobStore blobStore = config.blobs().objectStore() ? runtime.closeOnExit(S3BlobStore.open(config.blobs())) : null;
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds(),
                 new ImageBytes(blobStore, config.blobs().redirect(), config.blobs().presignTtl()));
@@ -188,6 +202,26 @@ public final class Gateway implements AutoCloseable {
                     + "reaches this port; set IMGPIPE_API_KEYS (docs/security.md)\"");
         }
         return gateway;
+    }
+
+    /**
+     * The queries on the primary, or on the replica of {@code IMGPIPE_READ_JDBC_URL} with the primary behind it for
+     * the {@code fresh} ids: what this gateway accepted, or heard finish, moments ago (the replica gets a pool of its
+     * own, as large as the primary's, which then serves little).
+     */
+    private static ImageQueries readQueries(GatewaySettings config, HikariDataSource primary, Predicate<String> fresh,
+                                            ServiceRuntime runtime, PrometheusMeterRegistry registry) {
+        if (config.readJdbcUrl() == null) {
+            return new ImageQueries(primary);
+        }
+        HikariDataSource replica = runtime.closeOnExit(Database.pool(config.infra().readingFrom(config.readJdbcUrl()),
+                "gateway-replica", config.dbPoolSize(), true, registry));
+        ImageQueries queries = new ImageQueries(replica, primary, fresh);
+        FunctionCounter.builder("imgpipe.gateway.replica.fallbacks", queries, ImageQueries::primaryFallbacks)
+                .description("Reads of a just-accepted image the replica did not have yet, answered by the primary")
+                .register(registry);
+        LOG.info("event=reading_from_replica url={}", config.readJdbcUrl());
+        return queries;
     }
 
     /** Keys from the environment, plus the keys table when keys are on (re-read in the background). */

@@ -34,11 +34,13 @@ import java.util.stream.Collectors;
  * @param security       keys, signing secret and the limits that protect the perimeter
  * @param blobs          where image bytes are ({@code IMGPIPE_BLOB_STORE}, {@code IMGPIPE_S3_*}, claim-check threshold,
  *                       {@code IMGPIPE_BLOB_REDIRECT})
+ * @param readJdbcUrl    a streaming replica of the database to read from ({@code IMGPIPE_READ_JDBC_URL}, same user
+ *                       and password); null = read the primary
  */
 public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
                               long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                              int dbPoolSize, Security security, BlobSettings blobs) {
+                              int dbPoolSize, Security security, BlobSettings blobs, String readJdbcUrl) {
 
     /**
      * The perimeter's settings (docs/security.md says what each protects).
@@ -86,6 +88,9 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
         }
     }
 
+    /** A streaming replica the gateway reads from (docs/deployment.md). */
+    public static final String READ_JDBC_URL = "IMGPIPE_READ_JDBC_URL";
+
     public static GatewaySettings fromEnv(Env env) {
         Set<String> tokens = Arrays.stream(env.string("IMGPIPE_UPLOAD_TOKENS", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
@@ -102,6 +107,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 env.integer("IMGPIPE_HTTP_THREADS", 200, 4, 10_000),
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
                 Security.fromEnv(env, !tokens.isEmpty()),
-                BlobSettings.fromEnv(env));
+                BlobSettings.fromEnv(env),
+                env.string(READ_JDBC_URL, null));
     }
 }

@@ -24,6 +24,24 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void readsThePrimaryUnlessAReplicaIsNamed() {
+        assertThat(GatewaySettings.fromEnv(new Env(Map.of())).readJdbcUrl()).isNull();
+        GatewaySettings c = GatewaySettings.fromEnv(new Env(Map.of(GatewaySettings.READ_JDBC_URL,
+                "jdbc:postgresql://replica:5432/imgpipe", "IMGPIPE_DB_USER", "app")));
+
+        assertThat(c.readJdbcUrl()).isEqualTo("jdbc:postgresql://replica:5432/imgpipe");
+        assertThat(c.infra().readingFrom(c.readJdbcUrl()).dbUser()).isEqualTo("app");
+        assertThat(c.infra().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/imgpipe");
+    }
+
+    @Test
+    void takesTheNodesOfARabbitMqCluster() {
+        GatewaySettings c = GatewaySettings.fromEnv(new Env(Map.of(Env.AMQP_ADDRESSES, "r1:5672,r2:5672,r3:5672")));
+
+        assertThat(c.infra().amqpUri()).isEqualTo("amqp://guest:guest@r1:5672,r2:5672,r3:5672/%2f");
+    }
+
+    @Test
     void badSettingsFailAtStartNamingTheVariable() {
         assertThatThrownBy(() -> GatewaySettings.fromEnv(new Env(Map.of("IMGPIPE_HTTP_PORT", "eighty"))))
                 .hasMessageContaining("IMGPIPE_HTTP_PORT");

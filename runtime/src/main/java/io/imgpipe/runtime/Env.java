@@ -61,6 +61,8 @@ public final class Env {
 
     /** The settings every service shares. */
     public static final String AMQP_URI = "IMGPIPE_AMQP_URI";
+    /** A broker cluster's nodes, {@code host:port,host:port}, in place of the host of {@link #AMQP_URI}. */
+    public static final String AMQP_ADDRESSES = "IMGPIPE_AMQP_ADDRESSES";
     public static final String JDBC_URL = "IMGPIPE_JDBC_URL";
     public static final String DB_USER = "IMGPIPE_DB_USER";
     public static final String DB_PASSWORD = "IMGPIPE_DB_PASSWORD";

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * The gateway's read-only view of PostgreSQL. The gateway never writes: save2db is the single writer of images and
@@ -27,6 +29,12 @@ import java.util.Optional;
  * function (save2db {@code V2}, which looks into the logger's table only when it exists), and the logger's
  * {@code activity_events} for an image's timeline. Without a logger the timeline is empty and an unfinished image is
  * {@code queued}; nothing fails.
+ *
+ * <p>With a streaming replica ({@code IMGPIPE_READ_JDBC_URL}) reads go to the replica, which lags the primary by
+ * the time it takes to replay a commit. An id this gateway accepted moments ago ({@code fresh}) is the one a client
+ * reads right after its 202, so for such an id a lookup that finds nothing on the replica (or an image not finished
+ * yet) asks the primary again: no "404 right after 202", no "still queued" after its result was stored. Everything
+ * else, and the listings, accept the replica's few milliseconds of staleness.
  */
 public final class ImageQueries {
 
@@ -34,9 +42,37 @@ public final class ImageQueries {
     /** PostgreSQL's SQLSTATE for a relation that does not exist. */
     private static final String UNDEFINED_TABLE = "42P01";
     private final DataSource dataSource;
+    private final DataSource primary;
+    private final Predicate<String> fresh;
+    private final LongAdder fallbacks = new LongAdder();
 
+    /** Reads from the primary only. */
     public ImageQueries(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this(dataSource, dataSource, id -> false);
+    }
+
+    /**
+     * @param replica reads go here
+     * @param primary where a fresh id's missing (or unfinished) image is looked for again, and idempotency digests
+     * @param fresh   ids this gateway accepted recently
+     */
+    public ImageQueries(DataSource replica, DataSource primary, Predicate<String> fresh) {
+        this.dataSource = replica;
+        this.primary = primary;
+        this.fresh = fresh;
+    }
+
+    /** How many reads the replica could not answer for a fresh id, so the primary did. */
+    public long primaryFallbacks() {
+        return fallbacks.sum();
+    }
+
+    private boolean askPrimary(String id) {
+        if (primary == dataSource || !fresh.test(id)) {
+            return false;
+        }
+        fallbacks.increment();
+        return true;
     }
 
     public enum Status { QUEUED, PROCESSING, DONE, FAILED, UNKNOWN }
@@ -106,7 +142,13 @@ public final class ImageQueries {
             """;
 
     public Optional<Summary> summary(String id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
+        Optional<Summary> replica = summary(dataSource, id);
+        boolean finished = replica.map(r -> r.status() == Status.DONE || r.status() == Status.FAILED).orElse(false);
+        return !finished && askPrimary(id) ? summary(primary, id) : replica;
+    }
+
+    private static Optional<Summary> summary(DataSource source, String id) throws SQLException {
+        try (Connection c = source.getConnection();
              PreparedStatement ps = c.prepareStatement(SUMMARY.formatted("(SELECT ?::text AS id) k"))) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -161,31 +203,46 @@ public final class ImageQueries {
     }
 
     public Optional<Stored> result(String id) throws SQLException {
-        return bytes("SELECT bytes, content_type, format, true, blob_key, byte_size FROM results WHERE image_id = ?", id);
+        return orFromPrimary(id, source -> bytes(source,
+                "SELECT bytes, content_type, format, true, blob_key, byte_size FROM results WHERE image_id = ?", id));
     }
 
     public Optional<Stored> original(String id) throws SQLException {
-        return bytes("""
+        return orFromPrimary(id, source -> bytes(source, """
                 SELECT o.bytes, o.content_type, o.format,
                        NOT EXISTS (SELECT 1 FROM failures f WHERE f.image_id = o.image_id), o.blob_key, o.byte_size
-                  FROM originals o WHERE o.image_id = ?""", id);
+                  FROM originals o WHERE o.image_id = ?""", id));
     }
 
     /** One primary-key lookup (two once deleted) that decides who may see the image; without the digest. */
     public Optional<Ownership> ownership(String id) throws SQLException {
-        return ownership(id, false);
+        return orFromPrimary(id, source -> ownership(source, id, false));
     }
 
-    /** The same with the digest of the original, which PostgreSQL computes over its bytes: for idempotent uploads. */
+    /**
+     * The same with the digest of the original, which PostgreSQL computes over its bytes: for idempotent uploads.
+     * Always on the primary: a retry through another gateway must see the first upload even within the replica's lag.
+     */
     public Optional<Ownership> ownershipWithDigest(String id) throws SQLException {
-        return ownership(id, true);
+        return ownership(primary, id, true);
+    }
+
+    /** A lookup on the replica, repeated on the primary when it finds nothing for a fresh id. */
+    private <T> Optional<T> orFromPrimary(String id, Lookup<T> lookup) throws SQLException {
+        Optional<T> found = lookup.in(dataSource);
+        return found.isEmpty() && askPrimary(id) ? lookup.in(primary) : found;
+    }
+
+    @FunctionalInterface
+    private interface Lookup<T> {
+        Optional<T> in(DataSource source) throws SQLException;
     }
 
     /** The original's digest: computed over its bytes, or read from its content-addressed key (sha256/ab/<hex>). */
     private static final String DIGEST = "COALESCE(sha256(bytes), decode(substr(blob_key, 11), 'hex'))";
 
-    private Optional<Ownership> ownership(String id, boolean digest) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+    private static Optional<Ownership> ownership(DataSource source, String id, boolean digest) throws SQLException {
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT owner, false, %s FROM originals WHERE image_id = ?
                 UNION ALL
                 SELECT owner, true, NULL::bytea FROM deleted_images WHERE image_id = ?
@@ -220,17 +277,21 @@ public final class ImageQueries {
         return events;
     }
 
-    /** True when a trivial query answers: the readiness check. */
+    /** True when a trivial query answers on the database reads go to (and the primary, when that is another): readiness. */
     public boolean reachable() {
-        try (Connection c = dataSource.getConnection()) {
+        return reachable(dataSource) && (primary == dataSource || reachable(primary));
+    }
+
+    private static boolean reachable(DataSource source) {
+        try (Connection c = source.getConnection()) {
             return c.isValid(2);
         } catch (SQLException e) {
             return false;
         }
     }
 
-    private Optional<Stored> bytes(String sql, String id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    private static Optional<Stored> bytes(DataSource source, String sql, String id) throws SQLException {
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

@@ -1,5 +1,6 @@
 package io.imgpipe.runtime.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import org.slf4j.Logger;
@@ -9,11 +10,13 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Opens AMQP connections that recover by themselves: automatic connection and topology recovery, retried every
- * second, so a broker restart needs nobody to restart the services.
+ * second, so a broker restart needs nobody to restart the services. A URI naming several nodes
+ * ({@link AmqpAddresses}) connects to one of them, in a shuffled order, and recovers onto another when its node stops.
  */
 public final class AmqpConnector {
 
@@ -21,11 +24,15 @@ public final class AmqpConnector {
 
     private final ConnectionFactory factory = new ConnectionFactory();
     private final String uri;
+    /** The cluster's nodes, or null for a URI with one host (which the factory resolves itself, as it always did). */
+    private final List<Address> nodes;
 
     public AmqpConnector(String uri) {
         this.uri = uri;
+        AmqpAddresses cluster = AmqpAddresses.isList(uri) ? AmqpAddresses.parse(uri) : null;
+        this.nodes = cluster == null ? null : cluster.nodes();
         try {
-            factory.setUri(uri);
+            factory.setUri(cluster == null ? uri : cluster.uri());
         } catch (URISyntaxException | GeneralSecurityException e) {
             throw new IllegalArgumentException("invalid AMQP URI: " + redact(uri), e);
         }
@@ -42,8 +49,9 @@ public final class AmqpConnector {
         IOException last = null;
         while (System.nanoTime() < deadline) {
             try {
-                Connection connection = factory.newConnection(name);
-                LOG.info("event=amqp_connected name={} uri={}", name, redact(uri));
+                Connection connection = nodes == null
+                        ? factory.newConnection(name) : factory.newConnection(nodes, name);
+                LOG.info("event=amqp_connected name={} uri={} node={}", name, redact(uri), connection.getAddress());
                 return connection;
             } catch (IOException e) {
                 last = e;
