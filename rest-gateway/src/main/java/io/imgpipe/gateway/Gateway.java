@@ -21,6 +21,8 @@ import io.imgpipe.gateway.live.OwnerIndex;
 import io.imgpipe.gateway.read.ImageHandlers;
 import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.gateway.read.VariantHandlers;
+import io.imgpipe.gateway.read.VariantQueries;
 import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
 import io.imgpipe.gateway.upload.ReplyQueues;
@@ -97,13 +99,15 @@ public final class Gateway implements AutoCloseable {
         feed.start(runtime.connection());
         RecentUploads recent = new RecentUploads();
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds());
+        VariantHandlers variants = new VariantHandlers(reads, queries, new VariantQueries(pool), waiters, recent,
+                config.options(), runtime, config.maxWaitSeconds(), config.variantWaitSeconds());
         ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadBudget budget = new UploadBudget(config.maxInflightUploadBytes());
         Gauge.builder("imgpipe.gateway.upload.inflight.bytes", budget, UploadBudget::reserved)
                 .description("Upload bytes held from body to broker confirm").baseUnit("bytes").register(registry);
         UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), budget,
                 config.options(), depth, replies, recent, new UploadAuth(config.uploadTokens()),
-                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds());
+                new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds(), variants::awaitAll);
         DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);
         Gauge.builder("imgpipe.gateway.sse.connections", stream, EventStream::connections).register(registry);
@@ -117,7 +121,8 @@ public final class Gateway implements AutoCloseable {
         handlers.put(Route.UPLOAD, upload);
         handlers.put(Route.IMAGE, reads.image());
         handlers.put(Route.ORIGINAL, reads.original());
-        handlers.put(Route.META, reads.meta());
+        handlers.put(Route.META, variants.meta());
+        handlers.put(Route.VARIANT, variants.variant());
         handlers.put(Route.IMAGE_EVENTS, reads.events());
         handlers.put(Route.DELETE, delete);
         handlers.put(Route.CREATE_LINK, reads.createLink(links));

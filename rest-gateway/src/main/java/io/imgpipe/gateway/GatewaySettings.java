@@ -29,11 +29,13 @@ import java.util.stream.Collectors;
  * @param workerThreads  blocking request threads ({@code IMGPIPE_HTTP_THREADS}, default 200)
  * @param dbPoolSize     read-only connections ({@code IMGPIPE_DB_POOL_SIZE}, default 8)
  * @param security       keys, signing secret and the limits that protect the perimeter
+ * @param variantWaitSeconds how long {@code GET /image/{id}/variants/{name}} without {@code ?wait} waits for a variant
+ *                       being made or derived ({@code IMGPIPE_VARIANT_WAIT_SECONDS}, default 5)
  */
 public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
                               long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                              int dbPoolSize, Security security) {
+                              int dbPoolSize, Security security, int variantWaitSeconds) {
 
     /**
      * The perimeter's settings (docs/security.md says what each protects).
@@ -95,6 +97,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 OptionsParser.withPresets(env.string("IMGPIPE_PRESETS", null)),
                 env.integer("IMGPIPE_HTTP_THREADS", 200, 4, 10_000),
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
-                Security.fromEnv(env, !tokens.isEmpty()));
+                Security.fromEnv(env, !tokens.isEmpty()),
+                env.integer("IMGPIPE_VARIANT_WAIT_SECONDS", 5, 0, 3600));
     }
 }

@@ -19,6 +19,8 @@ public enum Route {
     IMAGE("get", "/image/{id}"),
     ORIGINAL("get", "/image/{id}/original"),
     META("get", "/image/{id}/meta"),
+    /** One named variant of an image; a configured preset it lacks is derived from the stored original. */
+    VARIANT("get", "/image/{id}/variants/{name}"),
     IMAGE_EVENTS("get", "/image/{id}/events"),
     DELETE("delete", "/image/{id}"),
     CREATE_LINK("post", "/image/{id}/links"),

@@ -137,7 +137,8 @@ public final class ImageArchive {
             tombstoned = ps.executeUpdate();
         }
         int rows = 0;
-        for (String table : new String[]{"results", "failures", "originals"}) {
+        for (String table : new String[]{"results", "failures", "variant_results", "variant_failures", "variants",
+                "originals"}) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE image_id = ?")) {
                 ps.setString(1, imageId);
                 rows += ps.executeUpdate();
@@ -183,7 +184,7 @@ public final class ImageArchive {
     }
 
     /** Serialises the writes of one image (released at commit); other images are not held up. */
-    private static void lock(Connection c, String imageId) throws SQLException {
+    static void lock(Connection c, String imageId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
             ps.setString(1, imageId);
             ps.execute();

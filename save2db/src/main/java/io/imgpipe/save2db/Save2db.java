@@ -26,7 +26,7 @@ public final class Save2db implements AutoCloseable {
                                 Duration.ofDays(config.retentionDays()),
                                 Duration.ofSeconds(config.retentionEverySeconds())));
                     }
-                    return new StoreConsumer(archive, runtime, config.threads());
+                    return new StoreConsumer(archive, new VariantArchive(pool), runtime, config.threads());
                 }));
     }
 

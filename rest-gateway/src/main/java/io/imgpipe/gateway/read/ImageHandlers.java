@@ -250,7 +250,7 @@ public final class ImageHandlers {
         return id;
     }
 
-    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
+    static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name) {
         sendBytes(exchange, etag, stored, name, ImageLinks.IMMUTABLE);
     }
 
@@ -295,7 +295,7 @@ public final class ImageHandlers {
         return m;
     }
 
-    private static Map<String, Object> part(ImageQueries.Part p) {
+    static Map<String, Object> part(ImageQueries.Part p) {
         return p == null ? null : Json.object("format", p.format(), "contentType", p.contentType(),
                 "width", p.width(), "height", p.height(), "bytes", p.bytes());
     }
@@ -305,7 +305,7 @@ public final class ImageHandlers {
                 "links", ImageLinks.of(s.id()));
     }
 
-    private static String id(HttpServerExchange exchange) {
+    static String id(HttpServerExchange exchange) {
         String id = Requests.path(exchange, "id");
         if (!ImageId.isWellFormed(id)) {
             throw new ApiException(400, "bad_id", "an image id is 32 lowercase hex digits");
@@ -313,7 +313,7 @@ public final class ImageHandlers {
         return id;
     }
 
-    private static ApiException notFound(String id) {
+    static ApiException notFound(String id) {
         return new ApiException(404, "not_found", "no image with id " + id);
     }
 
@@ -322,7 +322,7 @@ public final class ImageHandlers {
         return v == null || v.isEmpty() ? fallback : v.get(0);
     }
 
-    private static String lower(Enum<?> e) {
+    static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -7,6 +7,8 @@ import io.imgpipe.transformer.engine.ops.ImageOperation;
 import io.imgpipe.transformer.engine.ops.Orient;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -87,6 +89,124 @@ public final class ImageEngine {
             throw new ImageRejectedException("corrupt_image", "the image could not be transformed", e);
         } catch (OutOfMemoryError e) {
             // The pixel limit bounds memory; this is the last line that keeps a worker alive if the heap is smaller.
+            throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);
+        }
+    }
+
+    /** Receives each variant of {@link #transformEach} as soon as it is encoded (or refused). */
+    public interface VariantSink {
+        /**
+         * @param index   the variant's position in the list given
+         * @param result  its result, or null when it failed
+         * @param failure why it failed, or null
+         */
+        void finished(int index, TransformResult result, ImageRejectedException failure) throws Exception;
+    }
+
+    /**
+     * Every variant of one image from a single decode: the source is read once, at the resolution the largest
+     * variant needs (the finest of their shrink-on-load factors), and each variant's operations then run on that
+     * one decoded image, which no operation mutates. A variant whose own options cannot be met (result bounds,
+     * output format, crop outside the image) fails alone; a source that cannot be read fails them all, thrown.
+     * Each variant has its own transform budget; the decode has one more.
+     */
+    public void transformEach(byte[] input, List<TransformOptions> variants, VariantSink sink) throws Exception {
+        Objects.requireNonNull(input, "input");
+        List<Prepared> ready = new ArrayList<>();
+        ImageRejectedException[] refused = new ImageRejectedException[variants.size()];
+        BufferedImage image;
+        Normalizer.Normalized normalized;
+        ImageFormat sourceFormat;
+        int sourceWidth;
+        int sourceHeight;
+        try (SourceImage source = SourceImage.open(input, limits, codecs, turbo)) {
+            sourceFormat = source.format();
+            sourceWidth = source.width();
+            sourceHeight = source.height();
+            for (int i = 0; i < variants.size(); i++) {
+                try {
+                    ready.add(prepare(i, input, source, variants.get(i)));
+                } catch (ImageRejectedException e) {
+                    refused[i] = e;
+                }
+            }
+            if (ready.isEmpty()) {
+                normalized = null;
+            } else {
+                boolean jpeg = source.format() == ImageFormat.JPEG;
+                int subsampling = ready.stream().mapToInt(p -> p.plan().subsampling()).min().orElse(1);
+                int dct = ready.stream().mapToInt(p -> p.plan().dctDenominator()).min().orElse(1);
+                Deadline deadline = Deadline.after(limits.transformBudget());
+                long budget = Math.min(limits.decodeBudget().toNanos(), deadline.remainingNanos());
+                BufferedImage decoded = source.read(jpeg ? subsampling : 1, jpeg ? dct : 1, budget);
+                normalized = Normalizer.normalize(decoded,
+                        source.ignoresEmbeddedProfile() ? IccProfiles.embedded(input, source.format()) : null);
+            }
+        } catch (Deadline.Exceeded e) {
+            throw timeout(e.budgetMillis(), e);
+        } catch (RuntimeException e) {
+            throw new ImageRejectedException("corrupt_image", "the image could not be transformed", e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);
+        }
+        for (int i = 0; i < variants.size(); i++) {
+            if (refused[i] != null) {
+                sink.finished(i, null, refused[i]);
+            }
+        }
+        for (Prepared p : ready) {
+            TransformResult result = null;
+            ImageRejectedException failure = null;
+            try {
+                result = finish(p, normalized, sourceFormat, sourceWidth, sourceHeight);
+            } catch (ImageRejectedException e) {
+                failure = e;
+            }
+            sink.finished(p.index(), result, failure); // published before the next variant is worked on
+        }
+    }
+
+    /** One variant's decisions, made from the header before any pixel is decoded. */
+    private record Prepared(int index, TransformOptions options, ImageFormat output, int orientation,
+                            TransformPlan plan) {
+    }
+
+    private Prepared prepare(int index, byte[] input, SourceImage source, TransformOptions options)
+            throws ImageRejectedException {
+        ImageFormat output = options.format().resolve(source.format());
+        if (!encoder.canWrite(output)) {
+            throw new ImageRejectedException("unsupported_output", "cannot write " + output.key()
+                    + (output == source.format() ? " (the input's format; ask for another with format=)" : ""));
+        }
+        int orientation = options.autoOrient() ? Exif.orientation(input, source.format()) : Exif.UPRIGHT;
+        boolean swap = Orient.swapsAxes(orientation);
+        TransformPlan plan = TransformPlan.of(swap ? source.height() : source.width(),
+                swap ? source.width() : source.height(), options, limits);
+        requireResultWithinBounds(plan, output);
+        return new Prepared(index, options, output, orientation, plan);
+    }
+
+    private TransformResult finish(Prepared p, Normalizer.Normalized normalized, ImageFormat sourceFormat,
+                                   int sourceWidth, int sourceHeight) throws ImageRejectedException {
+        Deadline deadline = Deadline.after(limits.transformBudget());
+        try {
+            BufferedImage image = normalized.image();
+            boolean swap = Orient.swapsAxes(p.orientation());
+            int dw = swap ? image.getHeight() : image.getWidth();
+            int dh = swap ? image.getWidth() : image.getHeight();
+            for (ImageOperation op : p.plan().operations(p.orientation(), dw, dh, normalized.colourSpace(),
+                    p.output())) {
+                image = op.apply(image, deadline);
+            }
+            deadline.check();
+            byte[] bytes = encoder.encode(image, p.output(), p.options(), limits.maxResultBytes(), deadline);
+            return new TransformResult(bytes, p.output(), image.getWidth(), image.getHeight(), sourceFormat,
+                    sourceWidth, sourceHeight);
+        } catch (Deadline.Exceeded e) {
+            throw timeout(e.budgetMillis(), e);
+        } catch (RuntimeException e) {
+            throw new ImageRejectedException("corrupt_image", "the image could not be transformed", e);
+        } catch (OutOfMemoryError e) {
             throw new ImageRejectedException("image_too_large", "transforming the image ran out of memory", e);
         }
     }

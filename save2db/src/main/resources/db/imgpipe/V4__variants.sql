@@ -1,0 +1,45 @@
+-- Named variants of one image (issue 13). An image's primary variant stays where every result always was: in
+-- results / failures, keyed by image id, so every image stored before this migration reads exactly as before (its
+-- one variant is called "default"). The other variants of an upload, and the variants derived later from the kept
+-- original, live beside it, keyed by (image, variant): each is one idempotent insert, in any order.
+
+-- The variants an image has been asked for: at upload (all of them, the primary flagged) or by a later derivation.
+-- Inserted if absent: the row that a derivation inserts is what makes it start exactly one job, however many
+-- requests ask at once.
+CREATE TABLE variants (
+    image_id     text        NOT NULL,
+    name         text        NOT NULL,
+    options      text        NOT NULL,
+    is_primary   boolean     NOT NULL DEFAULT false,
+    derived      boolean     NOT NULL DEFAULT false,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (image_id, name)
+);
+
+CREATE TABLE variant_results (
+    image_id       text        NOT NULL,
+    variant        text        NOT NULL,
+    options        text        NOT NULL,
+    format         text        NOT NULL,
+    content_type   text        NOT NULL,
+    byte_size      integer     NOT NULL,
+    bytes          bytea       NOT NULL,
+    width          integer     NOT NULL,
+    height         integer     NOT NULL,
+    started_at     timestamptz NOT NULL,
+    transformed_at timestamptz NOT NULL,
+    stored_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (image_id, variant)
+);
+
+CREATE TABLE variant_failures (
+    image_id   text        NOT NULL,
+    variant    text        NOT NULL,
+    options    text        NOT NULL,
+    reason     text        NOT NULL,
+    message    text        NOT NULL,
+    started_at timestamptz NOT NULL,
+    failed_at  timestamptz NOT NULL,
+    stored_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (image_id, variant)
+);
