@@ -12,6 +12,7 @@ CREATE TABLE variants (
     options      text        NOT NULL,
     is_primary   boolean     NOT NULL DEFAULT false,
     derived      boolean     NOT NULL DEFAULT false,
+    position     integer     NOT NULL DEFAULT 0, -- its place in the upload's variants= list
     requested_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (image_id, name)
 );

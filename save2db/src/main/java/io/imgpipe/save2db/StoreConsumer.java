@@ -81,13 +81,15 @@ final class StoreConsumer extends MessageConsumer {
         } else if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
             String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
-            fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
-                    m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""), m.traceparent(),
-                    m.createdAt(), m.string(MessageHeaders.OWNER).orElse(null)));
+            // What the upload asked for is recorded before its original: once the original is visible, so is
+            // which variant is its primary, and a derivation never mistakes an upload's own variant for a new one.
             Optional<String> asked = m.string(MessageHeaders.VARIANTS);
             if (asked.isPresent()) {
                 variants.requested(id.value(), decode(asked.get()));
             }
+            fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format), m.body(),
+                    m.string(MessageHeaders.FILENAME).orElse(null), m.string(MessageHeaders.OPTIONS).orElse(""), m.traceparent(),
+                    m.createdAt(), m.string(MessageHeaders.OWNER).orElse(null)));
             detail = Map.of("kind", kind, "format", format, "bytes", m.body().length);
         } else if (key.startsWith(Topology.TRANSFORMED_PREFIX)) {
             kind = "result";

@@ -52,7 +52,7 @@ public final class VariantArchive {
             try {
                 ImageArchive.lock(c, imageId);
                 for (int i = 0; i < variants.size(); i++) {
-                    insertRequest(c, imageId, variants.get(i), i == 0, false);
+                    insertRequest(c, imageId, variants.get(i), i, false);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -78,7 +78,7 @@ public final class VariantArchive {
                     c.rollback();
                     return Derivation.NO_ORIGINAL;
                 }
-                if (!insertRequest(c, imageId, variant, false, true)) {
+                if (!insertRequest(c, imageId, variant, -1, true)) {
                     c.rollback();
                     return Derivation.ALREADY_REQUESTED;
                 }
@@ -129,18 +129,20 @@ public final class VariantArchive {
         });
     }
 
-    private static boolean insertRequest(Connection c, String imageId, Variant v, boolean primary, boolean derived)
+    /** @param position the place in the upload's list (0: the primary), or -1 for a derivation */
+    private static boolean insertRequest(Connection c, String imageId, Variant v, int position, boolean derived)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO variants (image_id, name, options, is_primary, derived)
-                SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
+                INSERT INTO variants (image_id, name, options, is_primary, derived, position)
+                SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deleted_images WHERE image_id = ?)
                 ON CONFLICT (image_id, name) DO NOTHING""")) {
             ps.setString(1, imageId);
             ps.setString(2, v.name());
             ps.setString(3, v.options());
-            ps.setBoolean(4, primary);
+            ps.setBoolean(4, position == 0);
             ps.setBoolean(5, derived);
-            ps.setString(6, imageId);
+            ps.setInt(6, Math.max(position, 0));
+            ps.setString(7, imageId);
             return ps.executeUpdate() == 1;
         }
     }

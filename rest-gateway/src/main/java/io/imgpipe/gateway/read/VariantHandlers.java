@@ -100,6 +100,11 @@ public final class VariantHandlers {
                 CompletableFuture<Void> stored = waiters.register(id);
                 try {
                     Lookup now = variants.lookup(id, name);
+                    if (name.equals(now.primaryName())) {
+                        // an upload's first variant, known once save2db stored what the upload asked for
+                        reads.image().handleRequest(exchange);
+                        return;
+                    }
                     Optional<Secondary> v = now.secondary();
                     if (v.isPresent() && v.get().status() == VariantQueries.Status.DONE) {
                         send(exchange, id, name);

@@ -94,7 +94,7 @@ public final class VariantQueries {
                   LEFT JOIN variant_results r ON r.image_id = ? AND r.variant = n.name
                   LEFT JOIN variant_failures f ON f.image_id = ? AND f.variant = n.name
                  WHERE %s
-                 ORDER BY v.requested_at NULLS LAST, n.name""".formatted(only == null ? "true" : "n.name = ?");
+                 ORDER BY v.requested_at NULLS LAST, v.position NULLS LAST, n.name""".formatted(only == null ? "true" : "n.name = ?");
         List<Secondary> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 1; i <= 6; i++) {
@@ -109,7 +109,7 @@ public final class VariantQueries {
                     boolean failed = !done && rs.getString(9) != null;
                     out.add(new Secondary(rs.getString(1), rs.getString(2), rs.getBoolean(3),
                             done ? Status.DONE : failed ? Status.FAILED : Status.QUEUED,
-                            rs.getString(4), rs.getString(5), integer(rs, 6), integer(rs, 7), integer(rs, 8),
+                            rs.getString(4), rs.getString(5), integer(rs, 7), integer(rs, 8), integer(rs, 6),
                             failed ? rs.getString(9) : null, failed ? rs.getString(10) : null,
                             millis(rs.getTimestamp(11)), millis(rs.getTimestamp(12)), millis(rs.getTimestamp(13)),
                             millis(rs.getTimestamp(14)), millis(rs.getTimestamp(15))));
