@@ -214,6 +214,28 @@ class VariantsIT {
                 .as("transforms of the variant").hasSize(1);
     }
 
+    @Test
+    void givenAVariantOfFormatAuto_whenABrowserAcceptsWebp_thenItGetsWebpAndOthersTheInputsFormat()
+            throws IOException {
+        String id = upload("image?variants=thumbnail,full");
+        String browser = "image/avif,image/webp,image/apng,*/*;q=0.8";
+
+        HttpResponse<byte[]> webp = http.get("image/" + id + "/variants/full?wait=60", "Accept", browser);
+        HttpResponse<byte[]> plain = http.get("image/" + id + "/variants/full?wait=60", "Accept", "image/*");
+        HttpResponse<byte[]> fixed = http.get("image/" + id + "/variants/thumbnail?wait=60", "Accept", browser);
+
+        assertThat(webp.statusCode()).isEqualTo(200);
+        assertThat(webp.headers().firstValue("Content-Type")).hasValue("image/webp");
+        assertThat(webp.headers().firstValue("Vary")).hasValue("Accept");
+        assertThat(size(webp.body())).containsExactly(400, 250);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(plain.headers().firstValue("Vary")).hasValue("Accept");
+        assertThat(webp.headers().firstValue("ETag")).isNotEqualTo(plain.headers().firstValue("ETag"));
+        assertThat(fixed.headers().firstValue("Content-Type")).as("thumbnail names its format")
+                .hasValue("image/jpeg");
+        assertThat(fixed.headers().firstValue("Vary")).isEmpty();
+    }
+
     private static Predicate<ActivityEvent> of(String id, String service, String event) {
         return ActivityWatch.is(id, service, event);
     }

@@ -259,8 +259,8 @@ public final class ImageHandlers {
      * behind an image signature. (Before the outcome is known it is served as the image type it was sniffed as, with
      * nosniff, which no browser renders as a document.)
      */
-    private static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
-                                  String cacheControl) {
+    static void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
+                          String cacheControl) {
         exchange.getResponseHeaders().put(Headers.ETAG, etag);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, cacheControl);
         String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);

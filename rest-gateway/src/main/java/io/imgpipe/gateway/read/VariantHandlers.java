@@ -46,6 +46,9 @@ import java.util.stream.Collectors;
  */
 public final class VariantHandlers {
 
+    /** The name of a variant's WebP representation is the variant's with this suffix. */
+    static final String WEBP_SUFFIX = ".webp";
+
     private final ImageHandlers reads;
     private final ImageQueries queries;
     private final VariantQueries variants;
@@ -86,14 +89,14 @@ public final class VariantHandlers {
             if (!reads.visible(caller, id)) {
                 throw ImageHandlers.notFound(id);
             }
+            var waitParam = exchange.getQueryParameters().get("wait");
+            int explicitWait = waitParam == null ? 0 : Requests.seconds("wait", waitParam.getFirst(), maxWaitSeconds);
+            int wait = waitParam == null ? defaultWaitSeconds : explicitWait;
             Lookup first = variants.lookup(id, name);
             if (name.equals(first.primaryName())) {
-                reads.image().handleRequest(exchange); // the image's own result, exactly as GET /image/{id}
+                primary(exchange, id, name, caller, explicitWait);
                 return;
             }
-            var waitParam = exchange.getQueryParameters().get("wait");
-            int wait = waitParam == null ? defaultWaitSeconds
-                    : Requests.seconds("wait", waitParam.getFirst(), maxWaitSeconds);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
             boolean asked = false;
             while (true) {
@@ -102,12 +105,16 @@ public final class VariantHandlers {
                     Lookup now = variants.lookup(id, name);
                     if (name.equals(now.primaryName())) {
                         // an upload's first variant, known once save2db stored what the upload asked for
-                        reads.image().handleRequest(exchange);
+                        primary(exchange, id, name, caller, explicitWait);
                         return;
                     }
                     Optional<Secondary> v = now.secondary();
                     if (v.isPresent() && v.get().status() == VariantQueries.Status.DONE) {
-                        send(exchange, id, name);
+                        ImageQueries.Stored bytes = variants.result(id, name)
+                                .orElseThrow(() -> ImageHandlers.notFound(id));
+                        if (!negotiated(exchange, id, name, v.get().options(), bytes, caller, explicitWait)) {
+                            ImageHandlers.sendBytes(exchange, etag(id, name), bytes, id + "-" + name);
+                        }
                         return;
                     }
                     if (v.isPresent() && v.get().status() == VariantQueries.Status.FAILED) {
@@ -123,7 +130,7 @@ public final class VariantHandlers {
                                     + String.join(", ", presets.presetNames()));
                         }
                         if (now.originalStored()) {
-                            derive(exchange, id, name, caller);
+                            derive(exchange, id, VariantRequest.preset(presets, name), caller);
                             asked = true;
                         } else if (!recent.contains(id) && queries.summary(id).isEmpty()) {
                             throw ImageHandlers.notFound(id);
@@ -259,11 +266,85 @@ public final class VariantHandlers {
                 Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0), (a, b) -> a, LinkedHashMap::new));
     }
 
-    /** Publishes the command to derive {@code name}; save2db decides whether it starts a job (at most one does). */
-    private void derive(HttpServerExchange exchange, String id, String name, Caller caller) {
+    /** The primary variant: {@code GET /image/{id}} unless a WebP representation of it is asked for. */
+    private void primary(HttpServerExchange exchange, String id, String name, Caller caller, int explicitWait)
+            throws Exception {
+        Optional<ImageQueries.Stored> stored = queries.result(id);
+        if (stored.isPresent()) {
+            Optional<Summary> s = queries.summary(id);
+            if (s.isPresent() && negotiated(exchange, id, name, s.get().options(), stored.get(), caller,
+                    explicitWait)) {
+                return;
+            }
+        }
+        reads.image().handleRequest(exchange); // the image's own result, exactly as GET /image/{id}
+    }
+
+    /**
+     * {@code format=auto} per request: a variant whose options name no format is served as WebP to a client whose
+     * {@code Accept} lists {@code image/webp}, otherwise in the format it was made in (the input's), with
+     * {@code Vary: Accept} and an ETag per representation. The WebP representation is a variant of its own,
+     * {@code <name>.webp}, derived once from the kept original like any other; until it exists (or for
+     * {@code ?wait=N} seconds) the stored representation is served with {@code no-cache}, so that the browser asks
+     * again (revalidating its ETag) and gets the WebP next time.
+     *
+     * @return true when the answer was sent
+     */
+    private boolean negotiated(HttpServerExchange exchange, String id, String name, String options,
+                               ImageQueries.Stored stored, Caller caller, int explicitWait) throws Exception {
+        Map<String, List<String>> query = OptionsParser.parseQuery(options);
+        if (query.containsKey("format") || name.endsWith(WEBP_SUFFIX)) {
+            return false; // one representation only
+        }
+        exchange.getResponseHeaders().put(Headers.VARY, "Accept");
+        String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
+        if (accept == null || !accept.contains("image/webp") || "webp".equals(stored.format())) {
+            return false;
+        }
+        query.put("format", List.of("webp"));
+        Variant webp = new Variant(name + WEBP_SUFFIX, query.size() == 1 && query.containsKey("format")
+                ? "format=webp" : presets.parse(query).toQuery());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(explicitWait);
+        boolean asked = false;
+        while (true) {
+            CompletableFuture<Void> finished = waiters.register(id);
+            try {
+                Optional<Secondary> rep = variants.lookup(id, webp.name()).secondary();
+                if (rep.isPresent() && rep.get().status() == VariantQueries.Status.DONE) {
+                    Optional<ImageQueries.Stored> bytes = variants.result(id, webp.name());
+                    if (bytes.isPresent()) {
+                        ImageHandlers.sendBytes(exchange, etag(id, webp.name()), bytes.get(), id + "-" + webp.name());
+                        return true;
+                    }
+                }
+                if (rep.isPresent() && rep.get().status() == VariantQueries.Status.FAILED) {
+                    return false; // it cannot be made: the stored representation is the answer for good
+                }
+                if (rep.isEmpty() && !asked) {
+                    derive(exchange, id, webp, caller);
+                    asked = true;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    ImageHandlers.sendBytes(exchange, etag(id, name), stored, id + "-" + name, "private, no-cache");
+                    return true;
+                }
+                try {
+                    finished.get(remaining, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // looked up once more at the top
+                }
+            } finally {
+                waiters.unregister(id, finished);
+            }
+        }
+    }
+
+    /** Publishes the command to derive {@code variant}; save2db decides whether it starts a job (at most one does). */
+    private void derive(HttpServerExchange exchange, String id, Variant variant, Caller caller) {
         ImageId image = new ImageId(id);
+        String name = variant.name();
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
-        Variant variant = VariantRequest.preset(presets, name);
         try {
             runtime.publisher().publish(ImageMessages.derive(image, trace, variant, caller.owner()))
                     .get(10, TimeUnit.SECONDS);
@@ -275,11 +356,6 @@ public final class VariantHandlers {
         }
         runtime.activity(ActivityEvent.now(image, "gateway", "derive", trace, Map.of("variant", name,
                 "options", variant.options())));
-    }
-
-    private void send(HttpServerExchange exchange, String id, String name) throws SQLException {
-        ImageQueries.Stored stored = variants.result(id, name).orElseThrow(() -> ImageHandlers.notFound(id));
-        ImageHandlers.sendBytes(exchange, etag(id, name), stored, id + "-" + name);
     }
 
     /** A stored variant never changes: the id and the name make a strong validator. */
