@@ -128,6 +128,7 @@ public final class Gateway implements AutoCloseable {
         handlers.put(Route.CREATE_LINK, reads.createLink(links));
         handlers.put(Route.SIGNED, reads.signed(links, false));
         handlers.put(Route.SIGNED_ORIGINAL, reads.signed(links, true));
+        handlers.put(Route.SIGNED_VARIANT, variants.signed(links));
         handlers.put(Route.IMAGES, reads.list());
         handlers.put(Route.PRESETS, ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())));
         handlers.put(Route.OPTIONS, ex -> Json.send(ex, 200, Json.object("options", OptionTable.describeAll())));

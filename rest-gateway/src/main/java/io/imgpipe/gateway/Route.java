@@ -26,6 +26,7 @@ public enum Route {
     CREATE_LINK("post", "/image/{id}/links"),
     SIGNED("get", "/s/{id}"),
     SIGNED_ORIGINAL("get", "/s/{id}/original"),
+    SIGNED_VARIANT("get", "/s/{id}/variants/{name}"),
     IMAGES("get", "/images"),
     PRESETS("get", "/presets"),
     OPTIONS("get", "/options"),

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class VariantsPageIT {
     }
 
     @Test
-    void givenVariantsInTheForm_whenAPhotoIsUploaded_thenItsVariantsAndASrcsetSnippetAreShown() {
+    void givenVariantsInTheForm_whenAPhotoIsUploaded_thenItsVariantsAndASrcsetSnippetAreShown() throws IOException {
         // given the page with three presets named as variants
         UploadPage page = new UploadPage(browser.desktop(1280, 900), base).open();
         browser.driver().findElement(By.id("opt-variants")).sendKeys("thumbnail,preview,card");

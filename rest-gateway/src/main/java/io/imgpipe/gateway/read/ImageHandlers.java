@@ -2,6 +2,7 @@ package io.imgpipe.gateway.read;
 
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.contract.variants.Variant;
 import io.imgpipe.gateway.auth.Caller;
 import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.auth.SignedLinks;
@@ -205,8 +206,8 @@ public final class ImageHandlers {
             }
             Map<String, List<String>> q = Requests.query(exchange);
             String variant = first(q, "variant", "result");
-            if (!variant.equals("result") && !variant.equals("original")) {
-                throw new ApiException(400, "bad_option", "variant must be result or original");
+            if (!variant.equals("result") && !variant.equals("original") && !Variant.isWellFormedName(variant)) {
+                throw new ApiException(400, "bad_option", "variant must be result, original or a variant's name");
             }
             int ttl = Requests.seconds("ttl", first(q, "ttl", "3600"), SignedLinks.MAX_TTL_SECONDS);
             if (ttl < 1) {
@@ -219,7 +220,8 @@ public final class ImageHandlers {
                 throw notFound(id);
             }
             long expires = System.currentTimeMillis() / 1000 + ttl;
-            String path = "/s/" + id + (variant.equals("original") ? "/original" : "");
+            String path = "/s/" + id + (variant.equals("original") ? "/original"
+                    : variant.equals("result") ? "" : "/variants/" + variant);
             exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
             Json.send(exchange, 201, Json.object("url", links.sign(path, expires), "expiresAt", expires * 1000,
                     "variant", variant));

@@ -10,6 +10,7 @@ import io.imgpipe.contract.variants.Variant;
 import io.imgpipe.contract.variants.VariantRequest;
 import io.imgpipe.gateway.auth.Caller;
 import io.imgpipe.gateway.auth.Perimeter;
+import io.imgpipe.gateway.auth.SignedLinks;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
 import io.imgpipe.gateway.http.Requests;
@@ -154,6 +155,33 @@ public final class VariantHandlers {
                 }
             }
         };
+    }
+
+    /**
+     * {@code GET /s/{id}/variants/{name}}: a variant shared by a signed link ({@code POST /image/{id}/links?variant=
+     * NAME}), until it expires. A link starts no work: a variant not stored yet is 404 here.
+     */
+    public HttpHandler signed(SignedLinks links) {
+        return exchange -> {
+            String id = ImageHandlers.id(exchange);
+            String name = Requests.path(exchange, "name");
+            Map<String, List<String>> q = Requests.query(exchange);
+            long expires = links.verify(exchange.getRequestPath(), first(q, "expires"), first(q, "sig"));
+            if (!Variant.isWellFormedName(name)) {
+                throw ImageHandlers.notFound(id);
+            }
+            Lookup lookup = variants.lookup(id, name);
+            Optional<ImageQueries.Stored> stored = name.equals(lookup.primaryName()) ? queries.result(id)
+                    : variants.result(id, name);
+            long left = Math.max(0, expires - System.currentTimeMillis() / 1000);
+            ImageHandlers.sendBytes(exchange, etag(id, name), stored.orElseThrow(() -> ImageHandlers.notFound(id)),
+                    id + "-" + name, "public, max-age=" + left);
+        };
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     /** {@code GET /image/{id}/meta}: the image as before, plus every variant. */

@@ -46,13 +46,17 @@ class ImageEngineVariantsTest {
     }
 
     @Test
-    void givenTheLargestVariant_whenMadeWithOthers_thenItIsTheSameBytesAsAlone() throws Exception {
-        byte[] jpeg = TestImages.resource("baseline.jpg");
+    void givenJpegVariantsOfDifferentScales_whenMadeTogether_thenEachIsTheSameBytesAsAlone() throws Exception {
+        byte[] jpeg = TestImages.jpeg(TestImages.quadrants(1600, 1000), false);
+        String[] queries = {"width=800&format=jpeg", "width=100&height=100&fit=cover&gravity=smart&format=jpeg",
+                "width=300&format=png"};
 
-        List<Outcome> together = transformEach(jpeg, "width=200&format=jpeg", "width=60&format=jpeg");
-        TransformResult alone = engine.transform(jpeg, parser.parse("width=200&format=jpeg"));
+        List<Outcome> together = transformEach(jpeg, queries);
 
-        assertThat(together.get(0).result().bytes()).isEqualTo(alone.bytes());
+        for (int i = 0; i < queries.length; i++) {
+            TransformResult alone = engine.transform(jpeg, parser.parse(queries[i]));
+            assertThat(together.get(i).result().bytes()).as(queries[i]).isEqualTo(alone.bytes());
+        }
     }
 
     @Test
