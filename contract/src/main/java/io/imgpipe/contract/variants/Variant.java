@@ -12,7 +12,8 @@ public record Variant(String name, String options) {
 
     public Variant {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a variant name is 1-64 of letters, digits, '_', '.' and '-', got '" + name + "'");
+            throw new IllegalArgumentException("a variant name is 1-64 of letters, digits, '_', '.' and '-', got '"
+                    + name + "'");
         }
         options = options == null ? "" : options;
     }

@@ -38,7 +38,7 @@ public final class VariantRequest {
         return ofNames(parser, asked.get(0));
     }
 
-    /** The variants named in {@code thumbnail,preview}: each a configured preset, at most {@link Variants#MAX_PER_JOB}. */
+    /** The variants named in {@code thumbnail,preview}: configured presets, at most {@link Variants#MAX_PER_JOB}. */
     public static List<Variant> ofNames(OptionsParser parser, String names) {
         Set<String> unique = new LinkedHashSet<>();
         for (String raw : names.split(",", -1)) {

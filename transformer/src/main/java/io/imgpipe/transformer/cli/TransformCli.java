@@ -45,7 +45,7 @@ public final class TransformCli {
             """ + OptionTable.helpLines("    ") + """
               --preset=NAME applies a named preset first (%s); explicit options override it.
               with no option at all the 'default' preset applies, as for an upload.
-              --variants=A,B,C makes one file per preset from one decode of each input: DIR/<file>-<preset>.<ext>
+              --variants=A,B,C makes one file per preset from one read of each input: DIR/<file>-<preset>.<ext>
               (not combined with the options above).
             """.formatted(String.join(", ", OptionsParser.withPresets(null).presetNames()));
 
@@ -202,7 +202,7 @@ public final class TransformCli {
         }
     }
 
-    /** Every variant from one decode of the file, each written as {@code <file>-<variant>.<ext>}. */
+    /** Every variant from one read of the file ({@link ImageEngine#transformEach}), each {@code <file>-<variant>.<ext>}. */
     private static String transformVariants(ImageEngine engine, Path file, Invocation inv) {
         long start = System.nanoTime();
         OptionsParser canonical = new OptionsParser(Map.of());
