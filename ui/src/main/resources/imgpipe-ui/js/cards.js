@@ -99,7 +99,9 @@ export class Card {
     this.el.dataset.state = this.state;
     this.el.classList.toggle('rejected', this.state === 'failed' && !this.id);
     this.badge.textContent = fmt.statusLabel(this.state);
-    const settings = this.request.preset
+    const settings = this.request.variants
+      ? `${t('card.variants')}: ${this.request.variants.split(',').join(', ')}`
+      : this.request.preset
       ? t('card.preset', { name: presetLabel(this.request.preset) })
       : (this.request.query ? this.request.query.replaceAll('&', ' · ') : t('card.defaults'));
     this.sub.textContent = `${fmt.bytes(this.file.size)} · ${settings}`;

@@ -67,6 +67,8 @@ class VariantsPageIT {
         String snippet = UploadPage.text(card.findElement(By.className("srcset-snippet")));
         assertThat(snippet).contains("srcset=").contains("sizes=")
                 .contains("/variants/thumbnail 200w").contains("/variants/card 640w").contains("/variants/preview 400w");
+        assertThat(UploadPage.text(card.findElement(By.className("card-sub")))).contains("thumbnail, preview, card");
+        page.script("arguments[0].scrollIntoView()", card.findElement(By.className("variants")));
         browser.screenshot("variants");
     }
 
