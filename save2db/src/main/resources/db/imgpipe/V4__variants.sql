@@ -24,13 +24,16 @@ CREATE TABLE variant_results (
     format         text        NOT NULL,
     content_type   text        NOT NULL,
     byte_size      integer     NOT NULL,
-    bytes          bytea       NOT NULL,
+    bytes          bytea,
+    -- the object store's key when the bytes live there (V5, issue 17's claim checks); exactly one of the two is set
+    blob_key       text,
     width          integer     NOT NULL,
     height         integer     NOT NULL,
     started_at     timestamptz NOT NULL,
     transformed_at timestamptz NOT NULL,
     stored_at      timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (image_id, variant)
+    PRIMARY KEY (image_id, variant),
+    CONSTRAINT variant_results_bytes_or_blob CHECK ((bytes IS NULL) <> (blob_key IS NULL))
 );
 
 CREATE TABLE variant_failures (
