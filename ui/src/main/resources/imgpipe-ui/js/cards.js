@@ -74,6 +74,13 @@ export class Card {
     this.timingsBox = h('div', { class: 'timings' }, this.timingsTitle, this.timings);
     this.activityButton = h('button', { type: 'button', class: 'button small subtle', disabled: true, onclick: () => this.ctx.showTimeline(this.id, this.name, this.activityButton) });
     this.idEl = h('code', { class: 'card-id' });
+    this.variantsTitle = h('h4', { class: 'variants-title' });
+    this.variantsList = h('ul', { class: 'variants-list' });
+    this.snippet = h('code', { class: 'srcset-snippet' });
+    this.snippetCopy = h('button', { type: 'button', class: 'link-button', onclick: () => this.copySnippet() });
+    this.snippetTitle = h('h5', { class: 'srcset-title' });
+    this.variantsBox = h('section', { class: 'variants', hidden: true }, this.variantsTitle, this.variantsList,
+      h('div', { class: 'srcset' }, this.snippetTitle, h('pre', {}, this.snippet), this.snippetCopy));
 
     this.el = h('li', { class: 'card' },
       h('div', { class: 'card-head' }, this.nameEl, this.badge),
@@ -81,6 +88,7 @@ export class Card {
       h('div', { class: 'progress-row' }, this.progress, this.progressText),
       this.errorBox,
       h('div', { class: 'pair' }, this.original.figure, this.result.figure),
+      this.variantsBox,
       this.timingsBox,
       h('div', { class: 'card-foot' }, this.activityButton, this.idEl));
   }
@@ -91,7 +99,9 @@ export class Card {
     this.el.dataset.state = this.state;
     this.el.classList.toggle('rejected', this.state === 'failed' && !this.id);
     this.badge.textContent = fmt.statusLabel(this.state);
-    const settings = this.request.preset
+    const settings = this.request.variants
+      ? `${t('card.variants')}: ${this.request.variants.split(',').join(', ')}`
+      : this.request.preset
       ? t('card.preset', { name: presetLabel(this.request.preset) })
       : (this.request.query ? this.request.query.replaceAll('&', ' · ') : t('card.defaults'));
     this.sub.textContent = `${fmt.bytes(this.file.size)} · ${settings}`;
@@ -111,6 +121,7 @@ export class Card {
     this.renderSide('original');
     this.renderSide('result');
     this.renderTimings();
+    this.renderVariants();
 
     this.activityButton.textContent = t('card.activity');
     this.activityButton.disabled = !this.id;
@@ -181,6 +192,54 @@ export class Card {
     const change = after / before - 1;
     return h('span', { class: `size-change ${change <= 0 ? 'smaller' : 'larger'}`, title: t('facts.sizeChange') },
       ` ${change > 0 ? '+' : '−'}${fmt.percent(Math.abs(change))}`);
+  }
+
+  /** The upload's variants side by side (sizes and bytes), and a ready <img srcset sizes> snippet. */
+  renderVariants() {
+    const variants = (this.meta?.variants || []).filter((v) => !String(v.name).endsWith('.webp'));
+    this.variantsBox.hidden = variants.length < 2;
+    if (this.variantsBox.hidden) return;
+    this.variantsTitle.textContent = t('card.variants');
+    this.snippetTitle.textContent = t('card.srcset');
+    this.snippetCopy.textContent = t('card.copySnippet');
+    const shown = this.variantImages || (this.variantImages = new Map());
+    this.variantsList.replaceChildren(...variants.map((v) => {
+      let img = shown.get(v.name);
+      if (!img) {
+        img = h('img', { alt: '', decoding: 'async', loading: 'lazy' });
+        shown.set(v.name, img);
+      }
+      if (v.status === 'done' && !img.dataset.loaded) {
+        img.dataset.loaded = 'true';
+        setImageSource(img, imagePath(this.id, `/variants/${encodeURIComponent(v.name)}`));
+      }
+      img.alt = `${this.name} · ${v.name}`;
+      const facts = v.status === 'done'
+        ? `${fmt.dimensions(v.width, v.height)} · ${fmt.imageFormat(v.format)} · ${fmt.bytes(v.bytes)}`
+        : (v.status === 'failed' ? fmt.errorLabel(v.error?.reason) : fmt.statusLabel(v.status));
+      return h('li', { class: `variant variant-${v.status}`, dataset: { variant: v.name } },
+        h('div', { class: 'variant-frame' }, img),
+        h('strong', { class: 'variant-name' }, v.name),
+        h('span', { class: 'variant-facts' }, facts));
+    }));
+    this.snippet.textContent = this.srcset(variants);
+  }
+
+  /** <img> markup that lets the browser pick the variant for its layout width and pixel density. */
+  srcset(variants) {
+    const done = variants.filter((v) => v.status === 'done' && v.width).sort((a, b) => a.width - b.width);
+    if (done.length === 0) return '';
+    const url = (v) => new URL(imagePath(this.id, `/variants/${encodeURIComponent(v.name)}`), window.location.href).href;
+    const largest = done[done.length - 1];
+    const set = done.map((v) => `${url(v)} ${v.width}w`).join(',\n        ');
+    return `<img src="${url(largest)}"\n     srcset="${set}"\n     sizes="(max-width: ${largest.width}px) 100vw, ${largest.width}px"\n     width="${largest.width}" height="${largest.height}" alt="">`;
+  }
+
+  async copySnippet() {
+    const ok = await copyLink(this.snippet.textContent);
+    this.ctx.announce(ok ? t('copy.done') : t('copy.failed'));
+    this.snippetCopy.textContent = ok ? t('copy.doneShort') : t('copy.failedShort');
+    setTimeout(() => { this.snippetCopy.textContent = t('card.copySnippet'); }, 2000);
   }
 
   renderTimings() {
@@ -289,6 +348,8 @@ export class Card {
         if (detail.kind === 'original') {
           this.originalStored = true;
           this.render();
+        } else if (String(detail.kind || '').startsWith('variant:')) {
+          if (this.state === 'done') this.loadMeta();
         } else if (detail.kind === 'result') this.complete();
         else if (detail.kind === 'failure') {
           if (!this.failure) this.fail({ code: detail.reason || 'failed', message: detail.message || '' });

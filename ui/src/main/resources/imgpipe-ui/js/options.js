@@ -8,7 +8,7 @@ import { t, has } from './i18n.js';
 import { load, save } from './storage.js';
 
 const STORAGE_KEY = 'imgpipe.options';
-const DEFAULTS = { preset: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false,
+const DEFAULTS = { preset: '', variants: '', width: '800', height: '800', fit: 'inside', format: 'auto', quality: '85', rotate: '0', grayscale: false,
   keepMetadata: false, firstFrame: false };
 // Formats whose encoder takes a quality: a property of the engine's writers, not of the option grammar.
 const LOSSY = new Set(['auto', 'jpeg', 'webp', 'avif']);
@@ -19,6 +19,7 @@ export class OptionsForm {
   constructor() {
     this.form = byId('options-form');
     this.preset = byId('opt-preset');
+    this.variants = byId('opt-variants');
     this.presetHint = byId('opt-preset-hint');
     this.custom = byId('opt-custom');
     this.width = byId('opt-width');
@@ -92,6 +93,7 @@ export class OptionsForm {
   }
 
   restore(values) {
+    this.variants.value = values.variants || '';
     this.width.value = values.width;
     this.height.value = values.height;
     this.fit.value = values.fit;
@@ -108,6 +110,7 @@ export class OptionsForm {
   values() {
     return {
       preset: this.preset.value,
+      variants: this.variants.value.trim(),
       width: this.width.value.trim(),
       height: this.height.value.trim(),
       fit: this.fit.value,
@@ -129,7 +132,9 @@ export class OptionsForm {
   /** Brings the dependent parts of the form in line with the chosen values. */
   sync() {
     const preset = this.preset.value;
-    this.custom.disabled = Boolean(preset);
+    const variants = Boolean(this.variants.value.trim());
+    this.custom.disabled = Boolean(preset) || variants;
+    this.preset.disabled = variants;
     this.qualityOut.value = this.quality.value;
     this.quality.closest('.field').classList.toggle('muted', !LOSSY.has(this.format.value));
     this.presetHint.removeAttribute('data-i18n');
@@ -148,7 +153,7 @@ export class OptionsForm {
 
   /** An error key when the settings cannot work (checked before anything is sent), else null. */
   validate() {
-    if (this.preset.value) return null;
+    if (this.preset.value || this.variants.value.trim()) return null;
     const { width, height, fit } = this.values();
     // The upper bound is the option table's (GET /options); without it the gateway's 400 still names the limit.
     const max = Number(this.width.max) || Infinity;
@@ -168,6 +173,10 @@ export class OptionsForm {
   /** The query string for POST /image, and how to describe it on a card. */
   request() {
     const v = this.values();
+    if (v.variants) {
+      const names = v.variants.split(',').map((n) => n.trim()).filter(Boolean).join(',');
+      return { query: new URLSearchParams({ variants: names }).toString(), preset: null, variants: names };
+    }
     if (v.preset) return { query: new URLSearchParams({ preset: v.preset }).toString(), preset: v.preset };
     const query = new URLSearchParams();
     if (v.width) query.set('width', v.width);

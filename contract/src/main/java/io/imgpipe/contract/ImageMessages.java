@@ -2,11 +2,14 @@ package io.imgpipe.contract;
 
 import com.rabbitmq.client.AMQP;
 import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.variants.Variant;
+import io.imgpipe.contract.variants.Variants;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -105,6 +108,54 @@ public final class ImageMessages {
         headers.put(MessageHeaders.BLOB_SIZE, ref.size());
         return new OutboundMessage(message.exchange(), message.routingKey(),
                 message.properties().builder().headers(headers).build(), new byte[0]);
+    }
+
+    /**
+     * An upload's job with several variants (or one named preset): the first is the image's primary result. The
+     * {@code options} header keeps the primary's options, so a reader of the original sees what it always saw.
+     */
+    public static OutboundMessage withVariants(OutboundMessage submitted, List<Variant> variants) {
+        Map<String, Object> headers = new HashMap<>(submitted.properties().getHeaders());
+        headers.put(MessageHeaders.VARIANTS, Variants.encode(variants));
+        headers.put(MessageHeaders.PRIMARY_VARIANT, variants.get(0).name());
+        headers.put(MessageHeaders.OPTIONS, variants.get(0).options());
+        return new OutboundMessage(submitted.exchange(), submitted.routingKey(),
+                submitted.properties().builder().headers(headers).build(), submitted.body());
+    }
+
+    /** A transformer's result or failure of one variant of a job that named its variants. */
+    public static OutboundMessage forVariant(OutboundMessage outcome, Variant variant, boolean primary) {
+        Map<String, Object> headers = new HashMap<>(outcome.properties().getHeaders());
+        headers.put(MessageHeaders.VARIANT, variant.name());
+        headers.put(MessageHeaders.VARIANT_OPTIONS, variant.options());
+        headers.put(MessageHeaders.VARIANT_PRIMARY, primary);
+        return new OutboundMessage(outcome.exchange(), outcome.routingKey(),
+                outcome.properties().builder().headers(headers).build(), outcome.body());
+    }
+
+    /**
+     * The gateway's command to save2db: derive {@code variant} of a stored image (a GET of a configured preset the
+     * image does not have). save2db starts at most one job per variant however many commands arrive. No bytes.
+     */
+    public static OutboundMessage derive(ImageId id, String traceparent, Variant variant, String owner) {
+        Map<String, Object> headers = base(id, traceparent, Instant.now());
+        headers.put(MessageHeaders.VARIANTS, Variants.encode(List.of(variant)));
+        if (owner != null) {
+            headers.put(MessageHeaders.OWNER, owner);
+        }
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.DERIVE_KEY,
+                persistent(id, "text/plain; charset=utf-8", headers).build(), new byte[0]);
+    }
+
+    /** save2db's job for the transformers: new variants of a stored original, none of them primary. */
+    public static OutboundMessage derivation(ImageId id, String traceparent, Instant createdAt, ImageFormat format,
+                                             List<Variant> variants, byte[] original) {
+        Map<String, Object> headers = base(id, traceparent, createdAt);
+        headers.put(MessageHeaders.FORMAT, format.key());
+        headers.put(MessageHeaders.OPTIONS, variants.get(0).options());
+        headers.put(MessageHeaders.VARIANTS, Variants.encode(variants));
+        return new OutboundMessage(Topology.IMAGES_EXCHANGE, Topology.derivationKey(format.key()),
+                persistent(id, format.mediaType(), headers).build(), original);
     }
 
     /** The same message addressed to a reply queue through the default exchange. */

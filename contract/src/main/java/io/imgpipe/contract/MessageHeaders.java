@@ -21,6 +21,14 @@ public final class MessageHeaders {
     public static final String ATTEMPT = "attempt";
     /** Who the image belongs to: the owner of the API key that uploaded it (absent with keys off). */
     public static final String OWNER = "owner";
+    /** A job's variants, in order ({@link io.imgpipe.contract.variants.Variants#encode}); absent: the one "default". */
+    public static final String VARIANTS = "variants";
+    /** On an upload's job: the variant stored as the image's own result (served by GET /image/{id}). */
+    public static final String PRIMARY_VARIANT = "primary-variant";
+    /** On a result or a failure: which variant it is, its options, and whether it is the image's primary one. */
+    public static final String VARIANT = "variant";
+    public static final String VARIANT_OPTIONS = "variant-options";
+    public static final String VARIANT_PRIMARY = "variant-primary";
 
     /**
      * A claim check (see {@link BlobRef}): with an object store, a message whose image is larger than the inline

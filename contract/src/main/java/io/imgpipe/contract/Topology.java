@@ -26,6 +26,10 @@ public final class Topology {
     public static final String FAILED_PREFIX = "image.failed.";
     /** A command to save2db: forget the image (the gateway's {@code DELETE /image/{id}}, retention). */
     public static final String DELETE_KEY = "image.delete";
+    /** A command to save2db: start a variant of a stored image, once (a GET of a preset the image lacks). */
+    public static final String DERIVE_KEY = "image.derive";
+    /** A job for the transformers made by save2db from a stored original: new variants of an existing image. */
+    public static final String DERIVATION_PREFIX = "image.derivation.";
 
     private Topology() {
     }
@@ -36,6 +40,10 @@ public final class Topology {
 
     public static String transformedKey(String format) {
         return TRANSFORMED_PREFIX + format;
+    }
+
+    public static String derivationKey(String format) {
+        return DERIVATION_PREFIX + format;
     }
 
     public static String failedKey(String reason) {
@@ -61,12 +69,14 @@ public final class Topology {
 
         declareWorkQueue(channel, TRANSFORMER_QUEUE, arguments);
         channel.queueBind(TRANSFORMER_QUEUE, IMAGES_EXCHANGE, SUBMITTED_PREFIX + "*");
+        channel.queueBind(TRANSFORMER_QUEUE, IMAGES_EXCHANGE, DERIVATION_PREFIX + "*");
 
         declareWorkQueue(channel, SAVE2DB_QUEUE, arguments);
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, SUBMITTED_PREFIX + "*");
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, TRANSFORMED_PREFIX + "*");
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, FAILED_PREFIX + "*");
         channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, DELETE_KEY);
+        channel.queueBind(SAVE2DB_QUEUE, IMAGES_EXCHANGE, DERIVE_KEY);
 
         declareWorkQueue(channel, LOGGER_QUEUE, arguments);
         channel.queueBind(LOGGER_QUEUE, ACTIVITY_EXCHANGE, "#");

@@ -141,4 +141,9 @@ public final class TestPipeline {
     public String jdbcUrl() {
         return jdbcUrl;
     }
+
+    /** The broker the services use, for a test's own look at the activity exchange. */
+    public String amqpUri() {
+        return pipeline.settings().get("IMGPIPE_AMQP_URI");
+    }
 }

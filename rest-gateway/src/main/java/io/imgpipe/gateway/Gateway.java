@@ -24,6 +24,8 @@ import io.imgpipe.gateway.read.ImageBytes;
 import io.imgpipe.gateway.read.ImageHandlers;
 import io.imgpipe.gateway.read.ImageQueries;
 import io.imgpipe.gateway.read.RecentUploads;
+import io.imgpipe.gateway.read.VariantHandlers;
+import io.imgpipe.gateway.read.VariantQueries;
 import io.imgpipe.gateway.upload.ClaimCheck;
 import io.imgpipe.gateway.upload.IdempotentIds;
 import io.imgpipe.gateway.upload.QueueDepth;
@@ -117,6 +119,8 @@ public final class Gateway implements AutoCloseable {
         BlobStore blobStore = config.blobs().objectStore() ? runtime.closeOnExit(S3BlobStore.open(config.blobs())) : null;
         ImageHandlers reads = new ImageHandlers(queries, waiters, recent, config.maxWaitSeconds(),
                 new ImageBytes(blobStore, config.blobs().redirect(), config.blobs().presignTtl()));
+        VariantHandlers variants = new VariantHandlers(reads, queries, new VariantQueries(pool), waiters, recent,
+                config.options(), runtime, config.maxWaitSeconds(), config.variantWaitSeconds());
         ReplyQueues replies = new ReplyQueues(runtime.connection());
         UploadBudget budget = new UploadBudget(config.maxInflightUploadBytes());
         Gauge.builder("imgpipe.gateway.upload.inflight.bytes", budget, UploadBudget::reserved)
@@ -124,7 +128,8 @@ public final class Gateway implements AutoCloseable {
         UploadHandler upload = new UploadHandler(runtime, new UploadReader(config.maxUploadBytes()), budget,
                 config.options(), depth, replies, recent, new UploadAuth(config.uploadTokens()),
                 new IdempotentIds(security.signingKey()), queries, config.maxWaitSeconds(),
-                blobStore == null ? ClaimCheck.none() : new ClaimCheck(blobStore, config.blobs().inlineMaxBytes()));
+                blobStore == null ? ClaimCheck.none() : new ClaimCheck(blobStore, config.blobs().inlineMaxBytes()),
+                variants::awaitAll);
         DeleteHandler delete = new DeleteHandler(runtime, replies, queries, recent);
         Gauge.builder("imgpipe.gateway.queue.depth", depth, QueueDepth::depth).register(registry);
         Gauge.builder("imgpipe.gateway.sse.connections", stream, EventStream::connections).register(registry);
@@ -138,12 +143,14 @@ public final class Gateway implements AutoCloseable {
         handlers.put(Route.UPLOAD, upload);
         handlers.put(Route.IMAGE, reads.image());
         handlers.put(Route.ORIGINAL, reads.original());
-        handlers.put(Route.META, reads.meta());
+        handlers.put(Route.META, variants.meta());
+        handlers.put(Route.VARIANT, variants.variant());
         handlers.put(Route.IMAGE_EVENTS, reads.events());
         handlers.put(Route.DELETE, delete);
         handlers.put(Route.CREATE_LINK, reads.createLink(links));
         handlers.put(Route.SIGNED, reads.signed(links, false));
         handlers.put(Route.SIGNED_ORIGINAL, reads.signed(links, true));
+        handlers.put(Route.SIGNED_VARIANT, variants.signed(links));
         handlers.put(Route.IMAGES, reads.list());
         handlers.put(Route.PRESETS, ex -> Json.send(ex, 200, Json.object("presets", config.options().presets())));
         handlers.put(Route.OPTIONS, ex -> Json.send(ex, 200, Json.object("options", OptionTable.describeAll())));

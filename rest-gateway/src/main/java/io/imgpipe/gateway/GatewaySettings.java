@@ -36,11 +36,14 @@ import java.util.stream.Collectors;
  *                       {@code IMGPIPE_BLOB_REDIRECT})
  * @param readJdbcUrl    a streaming replica of the database to read from ({@code IMGPIPE_READ_JDBC_URL}, same user
  *                       and password); null = read the primary
+ * @param variantWaitSeconds how long {@code GET /image/{id}/variants/{name}} without {@code ?wait} waits for a variant
+ *                       being made or derived ({@code IMGPIPE_VARIANT_WAIT_SECONDS}, default 5)
  */
 public record GatewaySettings(Infrastructure infra, String host, int port, long maxUploadBytes,
                               long maxInflightUploadBytes, int maxWaitSeconds,
                               long queueLimit, Set<String> uploadTokens, OptionsParser options, int workerThreads,
-                              int dbPoolSize, Security security, BlobSettings blobs, String readJdbcUrl) {
+                              int dbPoolSize, Security security, BlobSettings blobs, String readJdbcUrl,
+                              int variantWaitSeconds) {
 
     /**
      * The perimeter's settings (docs/security.md says what each protects).
@@ -108,6 +111,7 @@ public record GatewaySettings(Infrastructure infra, String host, int port, long 
                 env.integer("IMGPIPE_DB_POOL_SIZE", 8, 1, 200),
                 Security.fromEnv(env, !tokens.isEmpty()),
                 BlobSettings.fromEnv(env),
-                env.string(READ_JDBC_URL, null));
+                env.string(READ_JDBC_URL, null),
+                env.integer("IMGPIPE_VARIANT_WAIT_SECONDS", 5, 0, 3600));
     }
 }

@@ -128,7 +128,7 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void givenTheOptionTable_whenPostImageIsDocumented_thenItListsExactlyPresetAndEveryOption() throws IOException {
+    void givenTheOptionTable_whenPostImageIsDocumented_thenItListsExactlyPresetVariantsAndEveryOption() throws IOException {
         String post = pathBlocks(read(OPENAPI)).get("/image");
         assertThat(post).as("/image is the upload, its only method").containsPattern("(?m)^    post:\\s*$");
         Matcher ref = Pattern.compile("- \\$ref: '#/components/parameters/([a-z_]+)'").matcher(post);
@@ -136,7 +136,7 @@ class OpenApiDocumentTest {
         while (ref.find()) {
             documented.add(ref.group(1));
         }
-        List<String> expected = new ArrayList<>(List.of("preset"));
+        List<String> expected = new ArrayList<>(List.of("preset", "variants"));
         expected.addAll(OptionTable.names());
 
         assertThat(documented).containsExactlyElementsOf(expected);

@@ -177,7 +177,8 @@ public final class ImageArchive {
             tombstoned = ps.executeUpdate();
         }
         int rows = 0;
-        for (String table : new String[]{"results", "failures", "originals"}) {
+        for (String table : new String[]{"results", "failures", "variant_results", "variant_failures", "variants",
+                "originals"}) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE image_id = ?")) {
                 ps.setString(1, imageId);
                 rows += ps.executeUpdate();
@@ -186,14 +187,16 @@ public final class ImageArchive {
         return rows > 0 ? Deleted.DELETED : tombstoned == 0 ? Deleted.ALREADY_DELETED : Deleted.NOT_FOUND;
     }
 
-    /** The object-store keys of an image's original and result (none with the bytes in PostgreSQL). */
+    /** The object-store keys of an image's original, result and variants (none with the bytes in PostgreSQL). */
     public List<String> blobKeys(String imageId) throws SQLException {
         List<String> keys = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT blob_key FROM originals WHERE image_id = ? AND blob_key IS NOT NULL
-                UNION SELECT blob_key FROM results WHERE image_id = ? AND blob_key IS NOT NULL""")) {
+                UNION SELECT blob_key FROM results WHERE image_id = ? AND blob_key IS NOT NULL
+                UNION SELECT blob_key FROM variant_results WHERE image_id = ? AND blob_key IS NOT NULL""")) {
             ps.setString(1, imageId);
             ps.setString(2, imageId);
+            ps.setString(3, imageId);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     keys.add(rs.getString(1));
@@ -240,7 +243,7 @@ public final class ImageArchive {
     }
 
     /** Serialises the writes of one image (released at commit); other images are not held up. */
-    private static void lock(Connection c, String imageId) throws SQLException {
+    static void lock(Connection c, String imageId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
             ps.setString(1, imageId);
             ps.execute();

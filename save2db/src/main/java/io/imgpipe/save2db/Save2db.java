@@ -36,7 +36,7 @@ public final class Save2db implements AutoCloseable {
                                 Duration.ofDays(config.retentionDays()),
                                 Duration.ofSeconds(config.retentionEverySeconds())));
                     }
-                    return new StoreConsumer(archive, objects, runtime, config.threads());
+                    return new StoreConsumer(archive, new VariantArchive(pool), objects, runtime, config.threads());
                 }));
     }
 

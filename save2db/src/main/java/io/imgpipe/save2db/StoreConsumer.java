@@ -5,10 +5,14 @@ import io.imgpipe.contract.BlobRef;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MalformedMessageException;
 import io.imgpipe.contract.MessageHeaders;
+import io.imgpipe.contract.OutboundMessage;
 import io.imgpipe.contract.Topology;
 import io.imgpipe.contract.Traceparent;
 import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.variants.Variant;
+import io.imgpipe.contract.variants.Variants;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.imgpipe.save2db.blob.ObjectStorage;
@@ -19,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,18 +35,21 @@ final class StoreConsumer extends MessageConsumer {
     static final String SERVICE = "save2db";
 
     private final ImageArchive archive;
+    private final VariantArchive variants;
     private final ObjectStorage objects;
     private final ServiceRuntime runtime;
     private final Timer storeTimer;
 
-    StoreConsumer(ImageArchive archive, ServiceRuntime runtime, int threads) {
-        this(archive, null, runtime, threads);
+    StoreConsumer(ImageArchive archive, VariantArchive variants, ServiceRuntime runtime, int threads) {
+        this(archive, variants, null, runtime, threads);
     }
 
     /** @param objects the object store for the bytes; null keeps them in PostgreSQL */
-    StoreConsumer(ImageArchive archive, ObjectStorage objects, ServiceRuntime runtime, int threads) {
+    StoreConsumer(ImageArchive archive, VariantArchive variants, ObjectStorage objects, ServiceRuntime runtime,
+                  int threads) {
         super(Topology.SAVE2DB_QUEUE, threads);
         this.archive = archive;
+        this.variants = variants;
         this.objects = objects;
         this.runtime = runtime;
         this.storeTimer = Timer.builder("imgpipe.save2db.store").description("Time to store one message")
@@ -60,9 +68,37 @@ final class StoreConsumer extends MessageConsumer {
             delete(m);
             return;
         }
-        if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
+        if (key.equals(Topology.DERIVE_KEY)) {
+            derive(m);
+            return;
+        }
+        Optional<Variant> secondary = secondaryVariant(m);
+        if (secondary.isPresent() && key.startsWith(Topology.TRANSFORMED_PREFIX)) {
+            kind = "variant:" + secondary.get().name();
+            String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
+            BlobRef blob = place(m);
+            fresh = variants.store(new VariantArchive.Result(id.value(), secondary.get(), format, mediaType(format),
+                    blob == null ? m.body() : null, m.integer(MessageHeaders.WIDTH), m.integer(MessageHeaders.HEIGHT),
+                    m.instant(MessageHeaders.STARTED_AT).orElse(m.createdAt()), finishedAt(m), blob));
+            detail = Map.of("kind", kind, "variant", secondary.get().name(), "format", format,
+                    "bytes", blob == null ? m.body().length : blob.size(), "width", m.integer(MessageHeaders.WIDTH),
+                    "height", m.integer(MessageHeaders.HEIGHT));
+        } else if (secondary.isPresent() && key.startsWith(Topology.FAILED_PREFIX)) {
+            kind = "variant:" + secondary.get().name();
+            String reason = m.string(MessageHeaders.REASON).orElse(key.substring(Topology.FAILED_PREFIX.length()));
+            fresh = variants.store(new VariantArchive.Failure(id.value(), secondary.get(), reason, m.bodyText(),
+                    m.instant(MessageHeaders.STARTED_AT).orElse(m.createdAt()), finishedAt(m)));
+            detail = Map.of("kind", kind, "variant", secondary.get().name(), "reason", reason,
+                    "message", m.bodyText());
+        } else if (key.startsWith(Topology.SUBMITTED_PREFIX)) {
             kind = "original";
             String format = m.string(MessageHeaders.FORMAT).orElse("unknown");
+            // What the upload asked for is recorded before its original: once the original is visible, so is
+            // which variant is its primary, and a derivation never mistakes an upload's own variant for a new one.
+            Optional<String> asked = m.string(MessageHeaders.VARIANTS);
+            if (asked.isPresent()) {
+                variants.requested(id.value(), decode(asked.get()));
+            }
             BlobRef blob = place(m);
             fresh = archive.store(new ImageArchive.Original(id.value(), format, mediaType(format),
                     blob == null ? m.body() : null,
@@ -137,6 +173,54 @@ final class StoreConsumer extends MessageConsumer {
         if (replyTo != null && !replyTo.isBlank()) {
             runtime.publisher().publish(ImageMessages.replyTo(replyTo, ImageMessages.deleted(id, m.traceparent(),
                     outcome.name().toLowerCase(Locale.ROOT))), false).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A {@code derive} command: starts the variant's job from the stored original unless it was asked for already,
+     * and says which on {@code save2db.derive} (how many jobs a derivation made is counted from these).
+     */
+    private void derive(InboundMessage m) throws Exception {
+        ImageId id = m.imageId();
+        Variant variant = decode(m.string(MessageHeaders.VARIANTS).orElse("")).get(0);
+        VariantArchive.Derivation outcome = variants.derive(id.value(), variant, original -> {
+            ImageFormat format = ImageFormat.fromKey(original.format()).orElseThrow(
+                    () -> new MalformedMessageException("stored original of unknown format " + original.format()));
+            OutboundMessage job = ImageMessages.derivation(id, m.traceparent(), Instant.now(), format,
+                    List.of(variant), original.bytes() == null ? new byte[0] : original.bytes());
+            if (original.bytes() == null) { // the original is in the object store: the job is a claim check too
+                String key = original.blobKey();
+                job = ImageMessages.byReference(job, BlobRef.of(key.substring(key.lastIndexOf('/') + 1),
+                        original.size()));
+            }
+            runtime.publisher().publish(job).get(30, TimeUnit.SECONDS);
+        });
+        String name = outcome.name().toLowerCase(Locale.ROOT);
+        Counter.builder("imgpipe.save2db.derivations").tag("outcome", name).register(runtime.registry()).increment();
+        log.info("event=derive image_id={} variant={} outcome={}", id, variant.name(), name);
+        runtime.activity(ActivityEvent.now(id, SERVICE, "derive", m.traceparent(), Map.of("variant", variant.name(),
+                "outcome", name, "kind", "derive:" + variant.name() + ":" + name))).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The variant a result or failure is of, unless it is the image's primary one (or carries none). */
+    private static Optional<Variant> secondaryVariant(InboundMessage m) {
+        Optional<String> name = m.string(MessageHeaders.VARIANT);
+        boolean primary = m.string(MessageHeaders.VARIANT_PRIMARY).map(Boolean::parseBoolean).orElse(true);
+        if (name.isEmpty() || primary) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Variant(name.get(), m.string(MessageHeaders.VARIANT_OPTIONS).orElse("")));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("the variant header is malformed: " + e.getMessage());
+        }
+    }
+
+    private static List<Variant> decode(String header) {
+        try {
+            return Variants.decode(header);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("the variants header is malformed: " + e.getMessage());
         }
     }
 

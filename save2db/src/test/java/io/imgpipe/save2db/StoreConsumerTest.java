@@ -8,6 +8,7 @@ import io.imgpipe.contract.InboundMessage;
 import io.imgpipe.contract.MalformedMessageException;
 import io.imgpipe.contract.OutboundMessage;
 import io.imgpipe.contract.format.ImageFormat;
+import io.imgpipe.contract.variants.Variant;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -37,6 +39,7 @@ class StoreConsumerTest {
     private static final String TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     private final ImageArchive archive = mock(ImageArchive.class);
+    private final VariantArchive variants = mock(VariantArchive.class);
     private final ServiceRuntime runtime = mock(ServiceRuntime.class);
     private final List<ActivityEvent> activity = new ArrayList<>();
     private StoreConsumer consumer;
@@ -48,7 +51,7 @@ class StoreConsumerTest {
             activity.add(i.getArgument(0));
             return CompletableFuture.completedFuture(null);
         });
-        consumer = new StoreConsumer(archive, runtime, 1);
+        consumer = new StoreConsumer(archive, variants, runtime, 1);
     }
 
     @AfterEach
@@ -94,6 +97,32 @@ class StoreConsumerTest {
         assertThat(List.of(r.width(), r.height(), r.sourceWidth(), r.sourceHeight())).containsExactly(20, 10, 40, 20);
         assertThat(r.contentType()).isEqualTo("image/jpeg");
         assertThat(r.startedAt()).isEqualTo(Instant.ofEpochMilli(2_000));
+    }
+
+    @Test
+    void givenAResultOfASecondaryVariant_whenHandled_thenItIsArchivedAsThatVariantNotAsTheImagesResult()
+            throws Exception {
+        var variant = new Variant("card", "width=64");
+        consumer.handle(inbound(ImageMessages.forVariant(ImageMessages.transformed(ID, TRACE,
+                Instant.ofEpochMilli(1_000), ImageFormat.JPEG, 64, 40, 400, 250, Instant.ofEpochMilli(2_000),
+                new byte[] {9}), variant, false)));
+
+        ArgumentCaptor<VariantArchive.Result> stored = ArgumentCaptor.forClass(VariantArchive.Result.class);
+        verify(variants).store(stored.capture());
+        assertThat(stored.getValue().variant()).isEqualTo(variant);
+        assertThat(List.of(stored.getValue().width(), stored.getValue().height())).containsExactly(64, 40);
+        verify(archive, never()).store(any(ImageArchive.Result.class));
+        assertThat(activity).singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("variant", "card"));
+    }
+
+    @Test
+    void givenAResultOfThePrimaryVariant_whenHandled_thenItIsTheImagesResult() throws Exception {
+        consumer.handle(inbound(ImageMessages.forVariant(ImageMessages.transformed(ID, TRACE,
+                Instant.ofEpochMilli(1_000), ImageFormat.JPEG, 64, 40, 400, 250, Instant.ofEpochMilli(2_000),
+                new byte[] {9}), new Variant("thumbnail", "width=64"), true)));
+
+        verify(archive).store(any(ImageArchive.Result.class));
+        verify(variants, never()).store(any(VariantArchive.Result.class));
     }
 
     @Test

@@ -31,7 +31,9 @@ public final class OptionsParser {
             DEFAULT_PRESET, "width=1600&height=1600&fit=inside",
             "thumbnail", "width=200&height=200&fit=cover&gravity=smart&format=jpeg&quality=80",
             "preview", "width=1024&height=1024&fit=inside&format=jpeg&quality=85",
-            "avatar", "width=256&height=256&fit=cover&gravity=smart&format=png");
+            "avatar", "width=256&height=256&fit=cover&gravity=smart&format=png",
+            "card", "width=640&height=400&fit=cover&gravity=smart&format=jpeg&quality=82",
+            "full", "width=2048&height=2048&fit=inside");
 
     /** {@code preset} and the {@link OptionTable} names, in the order errors list them. */
     private static final List<String> NAMES = Stream.concat(Stream.of("preset"), OptionTable.names().stream())

@@ -49,6 +49,11 @@ public final class ActivityWatch implements AutoCloseable {
                 () -> events.stream().filter(what).findFirst(), () -> "");
     }
 
+    /** Every event seen so far that matches {@code what}, in arrival order. */
+    public List<ActivityEvent> seen(Predicate<ActivityEvent> what) {
+        return events.stream().filter(what).toList();
+    }
+
     public static Predicate<ActivityEvent> is(String imageId, String service, String event) {
         return e -> imageId.equals(e.imageId()) && service.equals(e.service()) && event.equals(e.event());
     }

@@ -2,6 +2,7 @@ package io.imgpipe.gateway.read;
 
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.options.OptionsParser;
+import io.imgpipe.contract.variants.Variant;
 import io.imgpipe.gateway.auth.Caller;
 import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.auth.SignedLinks;
@@ -212,8 +213,8 @@ public final class ImageHandlers {
             }
             Map<String, List<String>> q = Requests.query(exchange);
             String variant = first(q, "variant", "result");
-            if (!variant.equals("result") && !variant.equals("original")) {
-                throw new ApiException(400, "bad_option", "variant must be result or original");
+            if (!variant.equals("result") && !variant.equals("original") && !Variant.isWellFormedName(variant)) {
+                throw new ApiException(400, "bad_option", "variant must be result, original or a variant's name");
             }
             int ttl = Requests.seconds("ttl", first(q, "ttl", "3600"), SignedLinks.MAX_TTL_SECONDS);
             if (ttl < 1) {
@@ -226,7 +227,8 @@ public final class ImageHandlers {
                 throw notFound(id);
             }
             long expires = System.currentTimeMillis() / 1000 + ttl;
-            String path = "/s/" + id + (variant.equals("original") ? "/original" : "");
+            String path = "/s/" + id + (variant.equals("original") ? "/original"
+                    : variant.equals("result") ? "" : "/variants/" + variant);
             exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
             Json.send(exchange, 201, Json.object("url", links.sign(path, expires), "expiresAt", expires * 1000,
                     "variant", variant));
@@ -257,12 +259,12 @@ public final class ImageHandlers {
         return id;
     }
 
-    private void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name)
+    void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name)
             throws IOException {
         bytes.send(exchange, etag, stored, name, ImageLinks.IMMUTABLE);
     }
 
-    private void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
+    void sendBytes(HttpServerExchange exchange, String etag, ImageQueries.Stored stored, String name,
                            String cacheControl) throws IOException {
         bytes.send(exchange, etag, stored, name, cacheControl);
     }
@@ -286,7 +288,7 @@ public final class ImageHandlers {
         return m;
     }
 
-    private static Map<String, Object> part(ImageQueries.Part p) {
+    static Map<String, Object> part(ImageQueries.Part p) {
         return p == null ? null : Json.object("format", p.format(), "contentType", p.contentType(),
                 "width", p.width(), "height", p.height(), "bytes", p.bytes());
     }
@@ -296,7 +298,7 @@ public final class ImageHandlers {
                 "links", ImageLinks.of(s.id()));
     }
 
-    private static String id(HttpServerExchange exchange) {
+    static String id(HttpServerExchange exchange) {
         String id = Requests.path(exchange, "id");
         if (!ImageId.isWellFormed(id)) {
             throw new ApiException(400, "bad_id", "an image id is 32 lowercase hex digits");
@@ -304,7 +306,7 @@ public final class ImageHandlers {
         return id;
     }
 
-    private static ApiException notFound(String id) {
+    static ApiException notFound(String id) {
         return new ApiException(404, "not_found", "no image with id " + id);
     }
 
@@ -313,7 +315,7 @@ public final class ImageHandlers {
         return v == null || v.isEmpty() ? fallback : v.get(0);
     }
 
-    private static String lower(Enum<?> e) {
+    static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
 }

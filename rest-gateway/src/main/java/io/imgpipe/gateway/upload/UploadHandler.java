@@ -13,6 +13,8 @@ import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.contract.variants.Variant;
+import io.imgpipe.contract.variants.VariantRequest;
 import io.imgpipe.gateway.auth.Perimeter;
 import io.imgpipe.gateway.http.ApiException;
 import io.imgpipe.gateway.http.Json;
@@ -36,7 +38,10 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,20 +69,28 @@ public final class UploadHandler implements HttpHandler {
     private final ClaimCheck claimCheck;
     private final Timer acceptTimer;
     private final DistributionSummary uploadBytes;
+    private final AllVariantsWait allVariants;
+
+    /** How a waiting upload of several variants waits for all of them (they come back one by one). */
+    public interface AllVariantsWait {
+        /** @return the image's JSON description once every variant named is done or failed; empty after {@code wait} s */
+        Optional<Map<String, Object>> awaitAll(String id, Collection<String> names, int wait) throws Exception;
+    }
 
     public UploadHandler(ServiceRuntime runtime, UploadReader reader, UploadBudget budget, OptionsParser options,
                          QueueDepth queueDepth, ReplyQueues replies,
                          RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds, ImageQueries queries,
                          int maxWaitSeconds) {
         this(runtime, reader, budget, options, queueDepth, replies, recent, auth, idempotentIds, queries, maxWaitSeconds,
-                ClaimCheck.none());
+                ClaimCheck.none(), (id, names, wait) -> Optional.empty());
     }
 
     public UploadHandler(ServiceRuntime runtime, UploadReader reader, UploadBudget budget, OptionsParser options,
                          QueueDepth queueDepth, ReplyQueues replies,
                          RecentUploads recent, UploadAuth auth, IdempotentIds idempotentIds, ImageQueries queries,
-                         int maxWaitSeconds, ClaimCheck claimCheck) {
+                         int maxWaitSeconds, ClaimCheck claimCheck, AllVariantsWait allVariants) {
         this.claimCheck = claimCheck;
+        this.allVariants = allVariants;
         this.runtime = runtime;
         this.reader = reader;
         this.budget = budget;
@@ -100,8 +113,15 @@ public final class UploadHandler implements HttpHandler {
         long t0 = System.nanoTime();
         auth.check(exchange);
         TransformOptions requested;
+        List<Variant> variants = null; // null: plain options, the one variant "default" as before variants existed
         try {
-            requested = options.parse(Requests.query(exchange));
+            Map<String, List<String>> query = Requests.query(exchange);
+            if (query.containsKey(VariantRequest.PARAMETER)) {
+                variants = VariantRequest.parse(options, query);
+                requested = options.parseCanonical(variants.get(0).options());
+            } else {
+                requested = options.parse(query);
+            }
         } catch (BadOptionException e) {
             throw new ApiException(400, "bad_option", e.getMessage());
         }
@@ -122,13 +142,14 @@ public final class UploadHandler implements HttpHandler {
             throw e;
         }
         try (held) {
-            accept(exchange, t0, requested, wait, owner, keyed, held);
+            accept(exchange, t0, requested, variants, wait, owner, keyed, held);
         }
     }
 
     /** Reads, publishes and answers an upload whose bytes {@code held} reserves until the broker confirmed it. */
-    private void accept(HttpServerExchange exchange, long t0, TransformOptions requested, int wait, String owner,
-                        ImageId keyed, UploadBudget.Reservation held) throws Exception {
+    private void accept(HttpServerExchange exchange, long t0, TransformOptions requested, List<Variant> variants,
+                        int wait, String owner, ImageId keyed, UploadBudget.Reservation held) throws Exception {
+        boolean several = variants != null && variants.size() > 1;
         Upload upload = reader.read(exchange); // answers Expect: 100-continue, so every check above comes first
         ImageFormat format = ImageFormat.sniff(upload.bytes()).orElseThrow(() -> {
             outcome("unsupported_format");
@@ -142,9 +163,12 @@ public final class UploadHandler implements HttpHandler {
         ImageId id = keyed == null ? ImageId.random() : boundToBody(keyed, digest);
         String trace = Traceparent.continueOrStart(exchange.getRequestHeaders().getFirst(MessageHeaders.TRACEPARENT));
         Instant now = Instant.now();
-        try (ReplyQueues.Reply reply = wait > 0 ? openReply() : null) {
+        try (ReplyQueues.Reply reply = wait > 0 && !several ? openReply() : null) {
             var message = ImageMessages.submitted(id, trace, now, format, requested.toQuery(), upload.filename(),
                     owner, upload.bytes(), reply == null ? null : reply.queue());
+            if (variants != null) {
+                message = ImageMessages.withVariants(message, variants);
+            }
             // The bytes are durable in the object store before the message that names them is published; a crash
             // between the two leaves an object nobody references, which save2db's sweep removes after its grace.
             confirm(id, claimCheck.apply(message, upload.bytes()));
@@ -153,13 +177,23 @@ public final class UploadHandler implements HttpHandler {
             runtime.activity(ActivityEvent.now(id, "gateway", "accepted", trace, Map.of(
                     "format", format.key(), "bytes", upload.bytes().length, "options", requested.asMap(),
                     "filename", upload.filename() == null ? "" : upload.filename(),
-                    "owner", owner == null ? "" : owner)));
+                    "owner", owner == null ? "" : owner,
+                    "variants", variants == null ? List.of() : variants.stream().map(Variant::name).toList())));
             acceptTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             outcome("accepted");
             LOG.info("event=accepted image_id={} trace_id={} format={} bytes={} wait={}", id, Traceparent.traceId(trace),
                     format.key(), upload.bytes().length, wait);
             exchange.getResponseHeaders().put(Headers.LOCATION, ImageLinks.self(id.value()));
             exchange.getResponseHeaders().put(new HttpString("traceparent"), trace);
+            if (several && wait > 0) {
+                exchange.getResponseHeaders().put(new HttpString("Preference-Applied"), "wait=" + wait);
+                Optional<Map<String, Object>> all = allVariants.awaitAll(id.value(),
+                        variants.stream().map(Variant::name).toList(), wait);
+                if (all.isPresent()) {
+                    Json.send(exchange, 201, all.get());
+                    return;
+                }
+            }
             if (reply != null) {
                 exchange.getResponseHeaders().put(new HttpString("Preference-Applied"), "wait=" + wait);
                 InboundMessage result = awaitReply(reply, wait);

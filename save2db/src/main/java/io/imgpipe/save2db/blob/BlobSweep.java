@@ -139,10 +139,12 @@ public final class BlobSweep implements AutoCloseable {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT blob_key FROM originals WHERE blob_key = ANY (?)
-                UNION SELECT blob_key FROM results WHERE blob_key = ANY (?)""")) {
+                UNION SELECT blob_key FROM results WHERE blob_key = ANY (?)
+                UNION SELECT blob_key FROM variant_results WHERE blob_key = ANY (?)""")) {
             Array array = c.createArrayOf("text", keys.toArray());
             ps.setArray(1, array);
             ps.setArray(2, array);
+            ps.setArray(3, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));

@@ -4,6 +4,8 @@ import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.contract.variants.Variant;
+import io.imgpipe.contract.variants.VariantRequest;
 import io.imgpipe.transformer.engine.EngineLimits;
 import io.imgpipe.transformer.engine.ImageEngine;
 import io.imgpipe.transformer.engine.ImageRejectedException;
@@ -38,10 +40,13 @@ public final class TransformCli {
     /** The option lines come from {@link OptionTable}, the one definition of the options. */
     static final String USAGE_TEXT = """
             usage: bin/transform [--OPTION=VALUE ...] [--preset=NAME] [--threads=N] -o DIR FILE...
+                   bin/transform --variants=NAME,NAME... [--threads=N] -o DIR FILE...
               options are the query parameters of POST /image (--grayscale alone means true):
             """ + OptionTable.helpLines("    ") + """
               --preset=NAME applies a named preset first (%s); explicit options override it.
               with no option at all the 'default' preset applies, as for an upload.
+              --variants=A,B,C makes one file per preset from one read of each input: DIR/<file>-<preset>.<ext>
+              (not combined with the options above).
             """.formatted(String.join(", ", OptionsParser.withPresets(null).presetNames()));
 
     private final PrintStream out;
@@ -56,8 +61,13 @@ public final class TransformCli {
         System.exit(new TransformCli(System.out, System.err).run(args));
     }
 
-    /** Parsed command line. */
-    record Invocation(TransformOptions options, Path outputDir, List<Path> files, int threads) {
+    /**
+     * Parsed command line.
+     *
+     * @param variants the presets of {@code --variants}, one output file each; empty for one result of {@code options}
+     */
+    record Invocation(TransformOptions options, Path outputDir, List<Path> files, int threads,
+                      List<Variant> variants) {
     }
 
     int run(String[] args) {
@@ -114,8 +124,14 @@ public final class TransformCli {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no input file");
         }
-        TransformOptions options = OptionsParser.withPresets(null).parse(query);
-        return new Invocation(options, outputDir, List.copyOf(files), threads);
+        OptionsParser parser = OptionsParser.withPresets(null);
+        if (query.containsKey(VariantRequest.PARAMETER)) {
+            List<Variant> variants = VariantRequest.parse(parser, query);
+            return new Invocation(parser.parseCanonical(variants.get(0).options()), outputDir, List.copyOf(files),
+                    threads, variants);
+        }
+        TransformOptions options = parser.parse(query);
+        return new Invocation(options, outputDir, List.copyOf(files), threads, List.of());
     }
 
     private static int threads(String value) {
@@ -167,6 +183,9 @@ public final class TransformCli {
     }
 
     private static String transformOne(ImageEngine engine, Path file, Invocation inv) {
+        if (!inv.variants().isEmpty()) {
+            return transformVariants(engine, file, inv);
+        }
         long start = System.nanoTime();
         try {
             byte[] input = Files.readAllBytes(file);
@@ -181,6 +200,39 @@ public final class TransformCli {
         } catch (IOException e) {
             return "FAIL " + file + ": io_error: " + e.getMessage();
         }
+    }
+
+    /** Every variant from one read of the file ({@link ImageEngine#transformEach}), each {@code <file>-<variant>.<ext>}. */
+    private static String transformVariants(ImageEngine engine, Path file, Invocation inv) {
+        long start = System.nanoTime();
+        OptionsParser canonical = new OptionsParser(Map.of());
+        List<TransformOptions> options = inv.variants().stream().map(v -> canonical.parseCanonical(v.options()))
+                .toList();
+        List<String> made = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        try {
+            byte[] input = Files.readAllBytes(file);
+            engine.transformEach(input, options, (i, r, failure) -> {
+                String name = inv.variants().get(i).name();
+                if (failure != null) {
+                    failed.add(name + ": " + failure.reason() + ": " + failure.getMessage());
+                    return;
+                }
+                Path target = inv.outputDir().resolve(baseName(file) + "-" + name + "." + r.format().extension());
+                Files.write(target, r.bytes());
+                made.add(String.format(Locale.ROOT, "%s %dx%d %s %d KB", target, r.width(), r.height(),
+                        r.format().key(), (r.bytes().length + 1023) / 1024));
+            });
+        } catch (ImageRejectedException e) {
+            return "FAIL " + file + ": " + e.reason() + ": " + e.getMessage();
+        } catch (Exception e) {
+            return "FAIL " + file + ": io_error: " + e.getMessage();
+        }
+        if (!failed.isEmpty()) {
+            return "FAIL " + file + ": " + String.join("; ", failed);
+        }
+        return String.format(Locale.ROOT, "ok   %s -> %s, %d ms", file, String.join(", ", made),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private static String baseName(Path file) {

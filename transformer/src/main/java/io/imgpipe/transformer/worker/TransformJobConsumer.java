@@ -5,6 +5,7 @@ import io.imgpipe.contract.ActivityEvent;
 import io.imgpipe.contract.ImageId;
 import io.imgpipe.contract.ImageMessages;
 import io.imgpipe.contract.InboundMessage;
+import io.imgpipe.contract.MalformedMessageException;
 import io.imgpipe.contract.MessageHeaders;
 import io.imgpipe.contract.OutboundMessage;
 import io.imgpipe.contract.Topology;
@@ -12,6 +13,8 @@ import io.imgpipe.contract.Traceparent;
 import io.imgpipe.contract.options.BadOptionException;
 import io.imgpipe.contract.options.OptionsParser;
 import io.imgpipe.contract.options.TransformOptions;
+import io.imgpipe.contract.variants.Variant;
+import io.imgpipe.contract.variants.Variants;
 import io.imgpipe.runtime.ServiceRuntime;
 import io.imgpipe.runtime.amqp.MessageConsumer;
 import io.imgpipe.transformer.engine.ImageEngine;
@@ -23,6 +26,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +103,11 @@ public final class TransformJobConsumer extends MessageConsumer {
         }
         Instant started = Instant.now();
         queuedTimer.record(Duration.between(job.createdAt(), started).abs());
+        List<Variant> variants = variants(job);
+        if (variants != null) {
+            transformVariants(job, original, id, variants, started);
+            return;
+        }
         runtime.activity(ActivityEvent.now(id, SERVICE, "started", trace, Map.of("attempt", job.attempt())));
         TransformResult result;
         try {
@@ -157,7 +167,137 @@ public final class TransformJobConsumer extends MessageConsumer {
                 job.attempt())).get(CONFIRM_PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * A job that names its variants (an upload with {@code variants=}, or a derivation): one decode, then each
+     * variant published, stored and announced as soon as it is encoded, each with its own done or failed event. A
+     * source that cannot be read fails every variant not yet published.
+     */
+    private void transformVariants(InboundMessage job, byte[] original, ImageId id, List<Variant> variants,
+                                   Instant started) throws Exception {
+        String trace = job.traceparent();
+        runtime.activity(ActivityEvent.now(id, SERVICE, "started", trace, Map.of("attempt", job.attempt(),
+                "variants", variants.stream().map(Variant::name).toList())));
+        List<TransformOptions> parsed = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        boolean[] finished = new boolean[variants.size()];
+        for (int i = 0; i < variants.size(); i++) {
+            try {
+                parsed.add(options.parseCanonical(variants.get(i).options()));
+                positions.add(i);
+            } catch (BadOptionException e) {
+                finished[i] = true;
+                failVariant(job, id, variants, i, started, "bad_option", e.getMessage());
+            }
+        }
+        if (parsed.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            engine.transformEach(original, parsed, (index, result, failure) -> {
+                int i = positions.get(index);
+                finished[i] = true;
+                if (failure != null) {
+                    failVariant(job, id, variants, i, started, failure.reason(), failure.getMessage());
+                } else {
+                    publishVariant(job, id, variants, i, started, result);
+                }
+            });
+        } catch (ImageRejectedException e) {
+            for (int i = 0; i < variants.size(); i++) {
+                if (!finished[i]) {
+                    failVariant(job, id, variants, i, started, e.reason(), e.getMessage());
+                }
+            }
+        } catch (BlobStoreException e) {
+            // a result could not be put in the object store: the whole job again later (stores are idempotent)
+            requeueAfterStoreFailure(job, e);
+            return;
+        }
+        transformTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+
+    private void publishVariant(InboundMessage job, ImageId id, List<Variant> variants, int i, Instant started,
+                                TransformResult result) throws Exception {
+        String trace = job.traceparent();
+        Variant variant = variants.get(i);
+        OutboundMessage transformed = bytes.result(ImageMessages.forVariant(ImageMessages.transformed(id, trace,
+                job.createdAt(), result.format(), result.width(), result.height(), result.sourceWidth(),
+                result.sourceHeight(), started, result.bytes()), variant, isPrimary(job, variant)));
+        List<CompletableFuture<Void>> confirms = new ArrayList<>();
+        confirms.add(runtime.publisher().publish(transformed));
+        replyIfAlone(job, variants, transformed);
+        Map<String, Object> detail = new LinkedHashMap<>(Map.of(
+                "format", result.format().key(), "width", result.width(), "height", result.height(),
+                "bytes", result.bytes().length, "sourceWidth", result.sourceWidth(),
+                "sourceHeight", result.sourceHeight(),
+                "millis", Duration.between(started, Instant.now()).toMillis()));
+        detail.putAll(variantDetail(variant));
+        confirms.add(runtime.activity(ActivityEvent.now(id, SERVICE, "done", trace, detail)));
+        awaitAll(confirms);
+        Counter.builder("imgpipe.transformer.jobs").tag("outcome", "done").tag("reason", "none")
+                .register(runtime.registry()).increment();
+        log.info("event=transformed image_id={} trace_id={} variant={} format={} width={} height={} bytes={}", id,
+                Traceparent.traceId(trace), variant.name(), result.format().key(), result.width(), result.height(),
+                result.bytes().length);
+    }
+
+    private void failVariant(InboundMessage job, ImageId id, List<Variant> variants, int i, Instant started,
+                             String reason, String message) throws Exception {
+        String trace = job.traceparent();
+        Variant variant = variants.get(i);
+        OutboundMessage failed = ImageMessages.forVariant(ImageMessages.failed(id, trace, job.createdAt(), reason,
+                message, started), variant, isPrimary(job, variant));
+        List<CompletableFuture<Void>> confirms = new ArrayList<>();
+        confirms.add(runtime.publisher().publish(failed));
+        replyIfAlone(job, variants, failed);
+        Map<String, Object> detail = new LinkedHashMap<>(Map.of("reason", reason, "message", message));
+        detail.putAll(variantDetail(variant));
+        confirms.add(runtime.activity(ActivityEvent.now(id, SERVICE, "failed", trace, detail)));
+        awaitAll(confirms);
+        Counter.builder("imgpipe.transformer.jobs").tag("outcome", "failed").tag("reason", reason)
+                .register(runtime.registry()).increment();
+        log.info("event=failed image_id={} trace_id={} variant={} reason={} message=\"{}\"", id,
+                Traceparent.traceId(trace), variant.name(), reason, message);
+    }
+
+    /** A waiting upload of one variant gets its result; one of several waits for all of them another way. */
+    private void replyIfAlone(InboundMessage job, List<Variant> variants, OutboundMessage outcome) {
+        String replyTo = job.properties().getReplyTo();
+        if (variants.size() == 1 && replyTo != null && !replyTo.isBlank()) {
+            runtime.publisher().publish(ImageMessages.replyTo(replyTo, outcome), false);
+        }
+    }
+
+    /** The variant's name, and a kind that keeps two variants' events of one millisecond apart in the logger. */
+    private static Map<String, Object> variantDetail(Variant variant) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("variant", variant.name());
+        m.put("kind", "variant:" + variant.name());
+        return m;
+    }
+
+    private static boolean isPrimary(InboundMessage job, Variant variant) {
+        return job.string(MessageHeaders.PRIMARY_VARIANT).map(variant.name()::equals).orElse(false);
+    }
+
+    /** The job's variants, or null for a job of one unnamed result (as every job was before variants). */
+    private static List<Variant> variants(InboundMessage job) {
+        try {
+            return job.string(MessageHeaders.VARIANTS).map(Variants::decode).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("the variants header is malformed: " + e.getMessage());
+        }
+    }
+
     private void fail(InboundMessage job, ImageId id, Instant started, String reason, String message) throws Exception {
+        List<Variant> variants = variants(job);
+        if (variants != null) {
+            for (int i = 0; i < variants.size(); i++) {
+                failVariant(job, id, variants, i, started, reason, message);
+            }
+            return;
+        }
         String trace = job.traceparent();
         OutboundMessage failed = ImageMessages.failed(id, trace, job.createdAt(), reason, message, started);
         List<CompletableFuture<Void>> confirms = new ArrayList<>();

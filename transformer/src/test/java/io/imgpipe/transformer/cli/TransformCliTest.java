@@ -3,12 +3,17 @@ package io.imgpipe.transformer.cli;
 import io.imgpipe.contract.options.OptionTable;
 import io.imgpipe.contract.options.TransformOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TransformCliTest {
 
@@ -32,5 +37,28 @@ class TransformCliTest {
 
         assertThat(inv.options().grayscale()).isTrue();
         assertThat(inv.options().toQuery()).isEqualTo("width=10&grayscale=true");
+    }
+
+    @Test
+    void givenVariants_whenRun_thenOneFilePerPresetIsWrittenFromEachInput(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("photo.jpg");
+        try (var in = TransformCliTest.class.getResourceAsStream("/images/baseline.jpg")) {
+            Files.write(input, in.readAllBytes());
+        }
+        Path out = dir.resolve("out");
+
+        int code = new TransformCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(
+                new ByteArrayOutputStream())).run(new String[] {"--variants=thumbnail,avatar", "-o", out.toString(),
+                input.toString()});
+
+        assertThat(code).isEqualTo(TransformCli.OK);
+        assertThat(ImageIO.read(out.resolve("photo-thumbnail.jpg").toFile()).getWidth()).isEqualTo(200);
+        assertThat(ImageIO.read(out.resolve("photo-avatar.png").toFile()).getWidth()).isEqualTo(256);
+    }
+
+    @Test
+    void givenVariantsAndAnOption_whenParsed_thenTheConflictIsAUsageError() {
+        assertThatThrownBy(() -> TransformCli.parse(new String[] {"--variants=thumbnail", "--width=10", "-o", "o",
+                "a.jpg"})).hasMessageContaining("variants and plain options cannot be combined");
     }
 }
