@@ -1,5 +1,6 @@
 package io.imgpipe.bench;
 
+import io.imgpipe.testsupport.Ssim;
 import com.twelvemonkeys.imageio.metadata.Directory;
 import com.twelvemonkeys.imageio.metadata.Entry;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;

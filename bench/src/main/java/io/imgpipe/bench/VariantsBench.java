@@ -1,5 +1,6 @@
 package io.imgpipe.bench;
 
+import io.imgpipe.testsupport.Ssim;
 import io.imgpipe.launcher.Pipeline;
 import io.imgpipe.testsupport.ThrowawayDatabase;
 

@@ -1,5 +1,6 @@
 package io.imgpipe.transformer.engine;
 
+import io.imgpipe.testsupport.Ssim;
 import io.imgpipe.contract.format.ImageFormat;
 import io.imgpipe.contract.options.OptionsParser;
 import org.junit.jupiter.api.BeforeEach;

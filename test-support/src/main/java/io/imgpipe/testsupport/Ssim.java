@@ -1,13 +1,13 @@
-package io.imgpipe.transformer.engine;
+package io.imgpipe.testsupport;
 
 import java.awt.image.BufferedImage;
 
 /**
  * Structural similarity (Wang, Bovik, Sheikh, Simoncelli 2004) of two luma images: 11×11 Gaussian window with
- * sigma 1.5, K1 = 0.01, K2 = 0.03, L = 255, averaged over every window position that fits. The same measure as the
- * engine benchmark's ({@code io.imgpipe.bench.Ssim}), which the transformer's tests cannot depend on.
+ * sigma 1.5, K1 = 0.01, K2 = 0.03, L = 255, averaged over every window position that fits. One measure for the
+ * benchmarks (bench/) and the engine's tests.
  */
-final class Ssim {
+public final class Ssim {
 
     private static final double C1 = Math.pow(0.01 * 255, 2);
     private static final double C2 = Math.pow(0.03 * 255, 2);
@@ -21,7 +21,7 @@ final class Ssim {
      * BT.601 luma of every pixel. A one-band image's samples are taken as they are: Java labels 8-bit gray as
      * linear and {@code getRGB} would brighten it, while JPEG and PNG gray is gamma-encoded like sRGB.
      */
-    static double[] luma(BufferedImage img) {
+    public static double[] luma(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         double[] y = new double[w * h];
@@ -40,7 +40,7 @@ final class Ssim {
     }
 
     /** The SSIM of two images of the same size. */
-    static double of(BufferedImage a, BufferedImage b) {
+    public static double of(BufferedImage a, BufferedImage b) {
         if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
             throw new IllegalArgumentException("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " and "
                     + b.getWidth() + "x" + b.getHeight());
@@ -48,7 +48,7 @@ final class Ssim {
         return of(luma(a), luma(b), a.getWidth(), a.getHeight());
     }
 
-    static double of(double[] a, double[] b, int w, int h) {
+    public static double of(double[] a, double[] b, int w, int h) {
         double total = 0;
         int count = 0;
         for (int y = RADIUS; y < h - RADIUS; y++) {
