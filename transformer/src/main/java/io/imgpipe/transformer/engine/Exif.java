@@ -62,34 +62,20 @@ final class Exif {
             case "MM" -> false;
             default -> throw new IndexOutOfBoundsException("not a TIFF header");
         };
-        long ifd = u32(d, tiff + 4, little);
+        long ifd = TiffFields.u32(d, tiff + 4, little);
         if (ifd <= 0 || tiff + ifd + 2 > d.length) {
             return UPRIGHT;
         }
         int entries = tiff + (int) ifd;
-        int count = u16(d, entries, little);
+        int count = TiffFields.u16(d, entries, little);
         for (int n = 0; n < count; n++) {
             int e = entries + 2 + 12 * n;
-            if (u16(d, e, little) == ORIENTATION_TAG) {
-                int value = u16(d, e + 8, little); // SHORT, left-justified in the value field
+            if (TiffFields.u16(d, e, little) == ORIENTATION_TAG) {
+                int value = TiffFields.u16(d, e + 8, little); // SHORT, left-justified in the value field
                 return value >= 1 && value <= 8 ? value : UPRIGHT;
             }
         }
         return UPRIGHT;
-    }
-
-    private static int u16(byte[] d, int i, boolean little) {
-        int a = d[i] & 0xFF;
-        int b = d[i + 1] & 0xFF;
-        return little ? b << 8 | a : a << 8 | b;
-    }
-
-    private static long u32(byte[] d, int i, boolean little) {
-        long a = d[i] & 0xFF;
-        long b = d[i + 1] & 0xFF;
-        long c = d[i + 2] & 0xFF;
-        long e = d[i + 3] & 0xFF;
-        return little ? e << 24 | c << 16 | b << 8 | a : a << 24 | b << 16 | c << 8 | e;
     }
 
     private static String ascii(byte[] d, int i, int n) {

@@ -123,13 +123,15 @@ final class TiffFields {
         };
     }
 
-    private static int u16(byte[] d, int i, boolean little) {
+    /** An unsigned 16-bit TIFF field at {@code i}, in the file's byte order (also read by {@link Exif}). */
+    static int u16(byte[] d, int i, boolean little) {
         int a = d[i] & 0xFF;
         int b = d[i + 1] & 0xFF;
         return little ? b << 8 | a : a << 8 | b;
     }
 
-    private static long u32(byte[] d, int i, boolean little) {
+    /** An unsigned 32-bit TIFF field at {@code i}, in the file's byte order. */
+    static long u32(byte[] d, int i, boolean little) {
         long a = d[i] & 0xFF;
         long b = d[i + 1] & 0xFF;
         long c = d[i + 2] & 0xFF;
