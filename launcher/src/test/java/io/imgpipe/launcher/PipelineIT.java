@@ -184,7 +184,9 @@ class PipelineIT {
         // the listing is of stored originals, which save2db may store after the result the waits returned on
         JsonNode page = Await.until(Duration.ofSeconds(20), () -> Http.json(http.get("images?limit=1")),
                 p -> p.at("/items/0/id").asText().equals(newer));
-        JsonNode next = Http.json(http.get("images?limit=1&before=" + page.get("next").asText()));
+        JsonNode next = Await.until(Duration.ofSeconds(20),
+                () -> Http.json(http.get("images?limit=1&before=" + page.get("next").asText())),
+                p -> p.at("/items/0/id").asText().equals(older));
 
         assertThat(page.at("/items/0/id").asText()).isEqualTo(newer);
         assertThat(next.at("/items/0/id").asText()).isEqualTo(older);
