@@ -32,7 +32,7 @@ for a in "$@"; do
   esac
 done
 
-jar_of() { ls $1 2>/dev/null | head -1; }
+jar_of() { ls $1 2>/dev/null | head -1 || true; }  # none yet (a fresh clone): empty, not an exit under pipefail
 bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
 launcher_jar=launcher/target/imgpipe.jar
 transformer_jar=$(jar_of 'transformer/target/imgpipe-transformer-*-all.jar')
