@@ -26,7 +26,7 @@ for a in "$@"; do
 done
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || { echo "[cluster-bench] needs the rabbitmq-server package" >&2; exit 2; }
 
-jar_of() { ls $1 2>/dev/null | head -1; }
+jar_of() { ls $1 2>/dev/null | head -1 || true; }  # none yet: empty, not an exit under pipefail
 bench_jar=$(jar_of 'bench/target/imgpipe-bench-*.jar')
 support_jar=$(jar_of 'test-support/target/imgpipe-test-support-*.jar')
 if $build || [ -z "$bench_jar" ] || [ ! -f launcher/target/imgpipe.jar ] || [ -z "$support_jar" ]; then
