@@ -3,6 +3,7 @@ package io.imgpipe.launcher.balancer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imgpipe.launcher.Http;
 import io.imgpipe.launcher.TestPipeline;
+import io.imgpipe.testsupport.Await;
 import io.imgpipe.testsupport.Build;
 import io.imgpipe.testsupport.ChildProcesses;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code bin/bulk-upload} against the running pipeline: a folder tree of images (and one file that only claims to
  * be one) is uploaded, resized to PNG, recorded in the manifest, and a second run with the same manifest resumes
- * without uploading anything again.
+ * without uploading anything again; with {@code --variants} every upload gets each named preset.
  */
 class BulkUploadIT {
 
@@ -76,7 +78,7 @@ class BulkUploadIT {
             throws Exception {
         Path manifest = Build.workDir("balancer-it", "bulk-upload").resolve("manifest-" + UUID.randomUUID() + ".tsv");
 
-        Run first = bulkUpload(manifest);
+        Run first = bulkUpload(tree, manifest, "--width=64", "--format=png");
 
         assertThat(first.exitCode()).as("exit status (the bad file failed); stderr:\n%s", first.stderr()).isEqualTo(1);
         assertThat(first.stdout()).contains("uploaded=6 skipped=0 failed=1");
@@ -102,12 +104,53 @@ class BulkUploadIT {
         }
         String newestBefore = newestImageId();
 
-        Run second = bulkUpload(manifest);
+        Run second = bulkUpload(tree, manifest, "--width=64", "--format=png");
 
         assertThat(second.exitCode()).as("second run: only the bad file fails again").isEqualTo(1);
         assertThat(second.stdout()).contains("uploaded=0 skipped=6 failed=1");
         assertThat(manifestLines(manifest)).hasSize(GOOD.size());
         assertThat(newestImageId()).as("newest image after the resumed run").isEqualTo(newestBefore);
+    }
+
+    @Test
+    void givenVariants_whenATreeIsBulkUploaded_thenEveryImageHasEachVariantDone(@TempDir Path photos)
+            throws Exception {
+        // issue 13: --variants=a,b goes on to every upload, so each image gets both presets from its one upload
+        Map<String, int[]> previewSize = Map.of("autumn.jpg", new int[] {400, 250},
+                "shapes/cylinder.png", new int[] {320, 200}); // preview fits inside 1024x1024, never enlarging
+        Files.write(photos.resolve("autumn.jpg"), resource("/images/autumn-400x250.jpg"));
+        Files.createDirectories(photos.resolve("shapes"));
+        Files.write(photos.resolve("shapes/cylinder.png"), resource("/images/cylinder-320x200-rgba16.png"));
+        Path manifest = Build.workDir("balancer-it", "bulk-upload").resolve("manifest-" + UUID.randomUUID() + ".tsv");
+
+        Run run = bulkUpload(photos, manifest, "--variants=thumbnail,preview");
+
+        assertThat(run.exitCode()).as("exit status; stderr:\n%s", run.stderr()).isZero();
+        assertThat(run.stdout()).contains("uploaded=2 skipped=0 failed=0");
+        List<String[]> lines = manifestLines(manifest);
+        assertThat(lines).hasSize(2);
+        for (String[] line : lines) {
+            String id = line[1];
+            String file = photos.toRealPath().relativize(Path.of(line[0])).toString();
+            assertThat(http.get("image/" + id + "?wait=60").statusCode()).as("first variant of %s", file)
+                    .isEqualTo(200);
+            // the meta, not GET /variants/{name}: that would derive a missing preset and hide a dropped option
+            JsonNode variants = Await.until(Duration.ofSeconds(60), () -> Http.json(http.get("image/" + id
+                    + "/meta")).path("variants"), v -> v.findValues("status").stream()
+                    .noneMatch(s -> s.asText().equals("queued") || s.asText().equals("processing")));
+            assertThat(variants).as("variants of %s", file).extracting(v -> v.path("name").asText())
+                    .containsExactly("thumbnail", "preview");
+            assertThat(variants).allSatisfy(v -> {
+                assertThat(v.path("status").asText()).as("status of %s of %s", v.path("name"), file)
+                        .isEqualTo("done");
+                assertThat(v.path("derived").asBoolean()).as("made at upload, not derived later").isFalse();
+                assertThat(v.path("format").asText()).isEqualTo("jpeg");
+            });
+            assertThat(List.of(variants.get(0).path("width").asInt(), variants.get(0).path("height").asInt()))
+                    .as("thumbnail of %s", file).containsExactly(200, 200);
+            assertThat(List.of(variants.get(1).path("width").asInt(), variants.get(1).path("height").asInt()))
+                    .as("preview of %s", file).containsExactly(previewSize.get(file)[0], previewSize.get(file)[1]);
+        }
     }
 
     private static String newestImageId() {
@@ -134,13 +177,16 @@ class BulkUploadIT {
         return lines;
     }
 
-    private static Run bulkUpload(Path manifest) throws IOException, InterruptedException {
+    private static Run bulkUpload(Path dir, Path manifest, String... transformOptions)
+            throws IOException, InterruptedException {
         Path work = Build.workDir("balancer-it", "bulk-upload");
         Path out = Files.createTempFile(work, "stdout-", ".txt");
         Path err = Files.createTempFile(work, "stderr-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--url=" + base.toString(), "--parallel=3",
-                "--manifest=" + manifest, "--width=64", "--format=png", "--tries=2", "--timeout=60", tree.toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--url=" + base.toString(),
+                "--parallel=3", "--manifest=" + manifest, "--tries=2", "--timeout=60"));
+        command.addAll(List.of(transformOptions));
+        command.add(dir.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process process = ChildProcesses.own(pb.start());
         if (!process.waitFor(90, TimeUnit.SECONDS)) {

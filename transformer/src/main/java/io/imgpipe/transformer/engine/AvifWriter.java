@@ -31,11 +31,15 @@ final class AvifWriter {
 
     /**
      * Encodes as AVIF with libaom at {@link #AVIF_SPEED}, in 8-bit 4:2:0 (4:4:4 above quality
-     * {@value #FULL_CHROMA_QUALITY}), sRGB.
+     * {@value #FULL_CHROMA_QUALITY}), sRGB unless {@code metadata} carries the ICC profile the pixels are in. The
+     * kept EXIF and XMP become the image's {@code Exif} and {@code mime} items, the profile its {@code colr}
+     * ({@code prof}) property; IPTC has no standard place in HEIF and is left out, and so is an EXIF or XMP block
+     * libheif refuses (as a JPEG result leaves out a segment too large for it). {@code maxBytes} bounds the whole
+     * file, metadata included.
      *
      * @throws ImageRejectedException {@code result_too_large}, {@code unsupported_output} when the encoder fails
      */
-    byte[] encode(BufferedImage image, int quality, long maxBytes) throws ImageRejectedException {
+    byte[] encode(BufferedImage image, int quality, long maxBytes, Metadata metadata) throws ImageRejectedException {
         boolean withAlpha = Pixels.hasAlpha(image);
         int w = image.getWidth();
         int h = image.getHeight();
@@ -45,11 +49,16 @@ final class AvifWriter {
         Pointer heifImage = ref.getValue();
         Pointer context = null;
         Pointer encoder = null;
+        PointerByReference handleRef = new PointerByReference();
         try {
             encoderCheck(api.heif_image_add_plane(heifImage, Heif.CHANNEL_INTERLEAVED, w, h, 8));
             IntByReference stride = new IntByReference();
             Pointer plane = api.heif_image_get_plane(heifImage, Heif.CHANNEL_INTERLEAVED, stride);
             copyPixels(image, withAlpha, plane, stride.getValue());
+            if (metadata.icc() != null) {
+                encoderCheck(api.heif_image_set_raw_color_profile(heifImage, "prof", metadata.icc(),
+                        metadata.icc().length));
+            }
             context = api.heif_context_alloc();
             PointerByReference encoderRef = new PointerByReference();
             encoderCheck(api.heif_context_get_encoder_for_format(context, Heif.COMPRESSION_AV1, encoderRef));
@@ -59,7 +68,15 @@ final class AvifWriter {
             encoderCheck(api.heif_encoder_set_parameter_integer(encoder, "threads", 1));
             encoderCheck(api.heif_encoder_set_parameter(encoder, "chroma",
                     quality > FULL_CHROMA_QUALITY ? "444" : "420"));
-            encoderCheck(api.heif_context_encode_image(context, heifImage, encoder, null, null));
+            encoderCheck(api.heif_context_encode_image(context, heifImage, encoder, null, handleRef));
+            if (metadata.exif() != null) {
+                api.heif_context_add_exif_metadata(context, handleRef.getValue(), metadata.exif(),
+                        metadata.exif().length); // refused (no TIFF header): left out
+            }
+            if (metadata.xmp() != null) {
+                api.heif_context_add_XMP_metadata(context, handleRef.getValue(), metadata.xmp(),
+                        metadata.xmp().length);
+            }
             BoundedSink sink = new BoundedSink(maxBytes);
             Heif.Error written = api.heif_context_write(context, new Heif.Writer(sink), null);
             if (sink.tooLarge) {
@@ -69,6 +86,9 @@ final class AvifWriter {
             encoderCheck(written);
             return sink.out.toByteArray();
         } finally {
+            if (handleRef.getValue() != null) {
+                api.heif_image_handle_release(handleRef.getValue());
+            }
             if (encoder != null) {
                 api.heif_encoder_release(encoder);
             }

@@ -149,6 +149,25 @@ final class Heif {
                                         PointerByReference handle);
 
         Error heif_context_write(Pointer context, Writer writer, Pointer userData);
+
+        Error heif_image_set_raw_color_profile(Pointer image, String fourcc, byte[] profile, long size);
+
+        /** Takes the TIFF structure (from "II"/"MM"); libheif finds the header and writes the offset in front. */
+        Error heif_context_add_exif_metadata(Pointer context, Pointer handle, byte[] data, int size);
+
+        Error heif_context_add_XMP_metadata(Pointer context, Pointer handle, byte[] data, int size);
+
+        int heif_image_handle_get_list_of_metadata_block_IDs(Pointer handle, String typeFilter, int[] ids,
+                                                              int count);
+
+        String heif_image_handle_get_metadata_type(Pointer handle, int id);
+
+        String heif_image_handle_get_metadata_content_type(Pointer handle, int id);
+
+        long heif_image_handle_get_metadata_size(Pointer handle, int id);
+
+        /** The block as stored: for Exif, a 4-byte big-endian offset to the TIFF header, then the Exif data. */
+        Error heif_image_handle_get_metadata(Pointer handle, int id, byte[] out);
     }
 
     private final Api api;

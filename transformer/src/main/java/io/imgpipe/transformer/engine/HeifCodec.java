@@ -131,11 +131,12 @@ final class HeifCodec {
     }
 
     /**
-     * Encodes as AVIF ({@link AvifWriter}).
+     * Encodes as AVIF ({@link AvifWriter}), with the metadata the options keep ({@link Metadata#NONE} for none).
      *
      * @throws ImageRejectedException {@code result_too_large}, {@code unsupported_output} when the encoder fails
      */
-    byte[] encodeAvif(BufferedImage image, int quality, long maxBytes) throws ImageRejectedException {
-        return new AvifWriter(heif.api()).encode(image, quality, maxBytes);
+    byte[] encodeAvif(BufferedImage image, int quality, long maxBytes, Metadata metadata)
+            throws ImageRejectedException {
+        return new AvifWriter(heif.api()).encode(image, quality, maxBytes, metadata);
     }
 }

@@ -9,6 +9,7 @@ import io.imgpipe.transformer.engine.ops.Pixels;
 
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * The primary image of a HEIC/AVIF file libheif has opened ({@link HeifCodec#open}); close it to free libheif's
@@ -22,6 +23,10 @@ final class HeifSource implements AutoCloseable {
     /** Offsets of {@code color_primaries} and {@code transfer_characteristics} in {@code heif_color_profile_nclx}. */
     private static final int NCLX_PRIMARIES = 4;
     private static final int NCLX_TRANSFER = 8;
+    static final String XMP_CONTENT_TYPE = "application/rdf+xml";
+    /** Bounds what a metadata item may make the worker hold (libheif may inflate a compressed one). */
+    private static final int MAX_METADATA_BYTES = 1 << 20;
+    private static final int MAX_METADATA_BLOCKS = 8;
 
     private final Heif.Api api;
     private final ImageFormat format;
@@ -93,6 +98,47 @@ final class HeifSource implements AutoCloseable {
         } finally {
             api.heif_nclx_color_profile_free(nclx);
         }
+    }
+
+    /**
+     * The primary image's EXIF (the TIFF structure, without the offset libheif stores in front of it) and XMP
+     * ({@code mime} item of type {@value #XMP_CONTENT_TYPE}); a block that is missing, damaged or larger than
+     * {@value #MAX_METADATA_BYTES} bytes is null.
+     */
+    Metadata metadata() {
+        byte[] exif = block("Exif", null);
+        return new Metadata(exif == null ? null : tiff(exif), block("mime", XMP_CONTENT_TYPE), null, null);
+    }
+
+    private byte[] block(String type, String contentType) {
+        int[] ids = new int[MAX_METADATA_BLOCKS];
+        int count = Math.min(ids.length, api.heif_image_handle_get_list_of_metadata_block_IDs(handle, type, ids,
+                ids.length));
+        for (int i = 0; i < count; i++) {
+            if (contentType != null
+                    && !contentType.equals(api.heif_image_handle_get_metadata_content_type(handle, ids[i]))) {
+                continue;
+            }
+            long size = api.heif_image_handle_get_metadata_size(handle, ids[i]);
+            if (size <= 0 || size > MAX_METADATA_BYTES) {
+                continue;
+            }
+            byte[] data = new byte[(int) size];
+            if (!api.heif_image_handle_get_metadata(handle, ids[i], data).failed()) {
+                return data;
+            }
+        }
+        return null;
+    }
+
+    /** The TIFF structure of a HEIF Exif block: a 4-byte big-endian offset to the TIFF header, then the data. */
+    static byte[] tiff(byte[] exif) {
+        if (exif.length < 4) {
+            return null;
+        }
+        long offset = (exif[0] & 0xFFL) << 24 | (exif[1] & 0xFF) << 16 | (exif[2] & 0xFF) << 8 | exif[3] & 0xFF;
+        long start = 4 + offset;
+        return start + 8 <= exif.length ? Arrays.copyOfRange(exif, (int) start, exif.length) : null;
     }
 
     /** Decodes to 8-bit RGB(A), with the file's transformations applied. */

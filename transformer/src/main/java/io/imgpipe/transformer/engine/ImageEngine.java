@@ -243,19 +243,20 @@ public final class ImageEngine {
             deadline.check();
             BufferedImage encoded = Palette.forOutput(image,
                     Palette.ofSource(input, source.format(), decoded.raw().getColorModel()), options, output);
-            byte[] bytes = HeifCodec.handles(output)
-                    ? heif.encodeAvif(image, options.quality(), limits.maxResultBytes())
-                    : encoder.encode(encoded, output, options, limits.maxResultBytes(), deadline);
-            deadline.check(); // libaom cannot be interrupted: its time is bounded by the output pixel limit
+            Metadata kept = Metadata.NONE;
             if (options.keepsMetadata() && MetadataWriter.canHold(output)) {
-                Metadata kept = Metadata.kept(input, source.format(), options.keep(),
-                        p.orientation() != Exif.UPRIGHT);
+                kept = Metadata.kept(source.metadata(), options.keep(),
+                        p.orientation() != Exif.UPRIGHT || source.decodesUpright());
                 if (keepProfile) {
                     kept = kept.withIcc(normalized.colourSpace().getProfile().getData());
                 }
-                bytes = withinLimit(MetadataWriter.embed(bytes, output, kept, image.getWidth(), image.getHeight()),
-                        output);
             }
+            byte[] bytes = HeifCodec.handles(output) // AVIF: libheif writes the metadata, within the byte limit
+                    ? heif.encodeAvif(image, options.quality(), limits.maxResultBytes(), kept)
+                    : withinLimit(MetadataWriter.embed(encoder.encode(encoded, output, options,
+                            limits.maxResultBytes(), deadline), output, kept, image.getWidth(), image.getHeight()),
+                            output);
+            deadline.check(); // libaom cannot be interrupted: its time is bounded by the output pixel limit
             return new TransformResult(bytes, output, image.getWidth(), image.getHeight(), source.format(),
                     source.width(), source.height());
         } catch (Deadline.Exceeded e) {

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The metadata a result may carry over from its source, as raw blocks: EXIF (a TIFF structure, from "II"/"MM"
  * on), XMP (the packet's XML), IPTC (Photoshop's image resource blocks, as in a JPEG APP13) and an ICC profile.
- * Read from JPEG APP1/APP13 segments, PNG eXIf/iTXt chunks and WebP EXIF/XMP chunks; any block may be null.
+ * Read from JPEG APP1/APP13 segments, PNG eXIf/iTXt chunks and WebP EXIF/XMP chunks here, from HEIC and AVIF Exif
+ * and XMP items through libheif ({@link HeifSource#metadata}); any block may be null.
  */
 record Metadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
 
@@ -20,9 +21,13 @@ record Metadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
     static final String PHOTOSHOP = "Photoshop 3.0\0";
     private static final int PNG_SIGNATURE_BYTES = 8;
 
-    /** What the options keep of the source's metadata (the ICC profile is the engine's to add: it knows the pixels). */
-    static Metadata kept(byte[] input, ImageFormat format, Keep keep, boolean oriented) {
-        Metadata all = read(input, format);
+    /**
+     * What the options keep of the source's metadata (the ICC profile is the engine's to add: it knows the pixels).
+     *
+     * @param all      the source's metadata ({@link SourceImage#metadata})
+     * @param oriented whether the result's pixels are upright, so that a kept orientation must say so
+     */
+    static Metadata kept(Metadata all, Keep keep, boolean oriented) {
         if (keep == Keep.COPYRIGHT) {
             return new Metadata(all.exif == null ? null : TiffFields.copyrightOnly(all.exif), null, null, null);
         }

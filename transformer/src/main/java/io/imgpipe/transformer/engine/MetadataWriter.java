@@ -28,8 +28,10 @@ final class MetadataWriter {
     private MetadataWriter() {
     }
 
+    /** Whether results in {@code format} keep metadata: here, or for AVIF in {@link AvifWriter} as it encodes. */
     static boolean canHold(ImageFormat format) {
-        return format == ImageFormat.JPEG || format == ImageFormat.PNG || format == ImageFormat.WEBP;
+        return format == ImageFormat.JPEG || format == ImageFormat.PNG || format == ImageFormat.WEBP
+                || format == ImageFormat.AVIF;
     }
 
     static byte[] embed(byte[] encoded, ImageFormat format, Metadata m, int width, int height) {

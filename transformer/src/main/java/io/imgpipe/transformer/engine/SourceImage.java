@@ -137,6 +137,22 @@ final class SourceImage implements AutoCloseable {
         return heif != null ? heif.profile() : IccProfiles.embedded(input, format);
     }
 
+    /**
+     * The source's EXIF, XMP and IPTC as stored ({@link Metadata#read}; for HEIC and AVIF through libheif), without
+     * the ICC profile ({@link #embeddedProfile}).
+     */
+    Metadata metadata() {
+        return heif != null ? heif.metadata() : Metadata.read(input, format);
+    }
+
+    /**
+     * Whether the decoded pixels are already as displayed whatever the EXIF orientation says: HEIC and AVIF, whose
+     * irot/imir transforms libheif applies (an EXIF orientation there only repeats them).
+     */
+    boolean decodesUpright() {
+        return heif != null;
+    }
+
     ImageFormat format() {
         return format;
     }
