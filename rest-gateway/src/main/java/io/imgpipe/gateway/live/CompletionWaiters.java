@@ -13,10 +13,18 @@ public final class CompletionWaiters {
 
     private final Map<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
-    /** Registers interest before the caller looks the image up, so no event can slip between the two. */
+    /**
+     * Registers interest before the caller looks the image up, so no event can slip between the two. The add happens
+     * inside the map's atomic update of the key: added outside it, a {@link #finished} between the lookup of the set
+     * and the add would take the set away and leave the new waiter in it, never woken (a wait that ran to its end).
+     */
     public CompletableFuture<Void> register(String imageId) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        waiting.computeIfAbsent(imageId, k -> ConcurrentHashMap.newKeySet()).add(f);
+        waiting.compute(imageId, (k, set) -> {
+            Set<CompletableFuture<Void>> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(f);
+            return s;
+        });
         return f;
     }
 
