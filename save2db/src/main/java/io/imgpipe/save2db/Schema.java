@@ -17,9 +17,6 @@ public final class Schema {
                 .table("imgpipe_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                // V4 (variants) and V5 (blob keys) were written in parallel and touch different tables: a database
-                // that already has V5 must still get V4 when the two meet, instead of failing validation.
-                .outOfOrder(true)
                 .load()
                 .migrate();
     }
