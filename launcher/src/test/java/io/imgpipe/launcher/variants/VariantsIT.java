@@ -167,6 +167,23 @@ class VariantsIT {
         assertThat(listed.get(1).get("derived").asBoolean()).isTrue();
     }
 
+    /**
+     * The first GET of a new preset may come before save2db stored the original (it stores an upload's original and
+     * results in either order); even with {@code ?wait=0} the derivation must be asked for, not forgotten.
+     */
+    @Test
+    void givenAnUploadJustAccepted_whenANewPresetIsAskedForWithoutWaiting_thenItIsDerivedAnyway() {
+        String id = upload("image?variants=thumbnail");
+
+        HttpResponse<byte[]> first = http.get("image/" + id + "/variants/card?wait=0");
+
+        assertThat(first.statusCode()).isIn(200, 202);
+        int started = Await.until(Duration.ofSeconds(30), () -> watch.seen(of(id, "save2db", "derive")
+                .and(e -> "started".equals(e.detail().get("outcome")))).size(), n -> n >= 1);
+        assertThat(started).as("derivations started by the one GET").isEqualTo(1);
+        assertThat(http.get("image/" + id + "/variants/card?wait=60").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void givenANameThatIsNoPreset_whenRequested_thenA404AndNoWork() {
         String id = upload("image?variants=thumbnail");

@@ -25,6 +25,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ import java.util.stream.Collectors;
  * publishes it to the transformers through the images exchange, persistent like an upload's job.
  */
 public final class VariantHandlers {
+
+    /** How long a derivation waits for an original that save2db has not stored yet (it may follow the results). */
+    private static final Duration ORIGINAL_GRACE = Duration.ofSeconds(5);
 
     /** The name of a variant's WebP representation is the variant's with this suffix. */
     static final String WEBP_SUFFIX = ".webp";
@@ -99,6 +103,10 @@ public final class VariantHandlers {
                 return;
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+            // save2db stores an upload's original and its results in either order: a GET right after the upload's
+            // answer may find the image known but its original not stored yet, and then waits for it (woken by its
+            // stored event) this long at most, so that the derivation is asked for whatever ?wait says
+            long originalDeadline = System.nanoTime() + ORIGINAL_GRACE.toNanos();
             boolean asked = false;
             while (true) {
                 CompletableFuture<Void> stored = waiters.register(id);
@@ -137,7 +145,9 @@ public final class VariantHandlers {
                             throw ImageHandlers.notFound(id);
                         }
                     }
-                    long remaining = deadline - System.nanoTime();
+                    boolean awaitingOriginal = v.isEmpty() && !asked;
+                    long remaining = (awaitingOriginal ? Math.max(deadline, originalDeadline) : deadline)
+                            - System.nanoTime();
                     if (remaining <= 0) {
                         exchange.getResponseHeaders().put(new HttpString("Retry-After"), "1");
                         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
