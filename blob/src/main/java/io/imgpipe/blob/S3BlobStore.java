@@ -26,6 +26,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -99,8 +102,10 @@ public final class S3BlobStore implements BlobStore {
     public BlobRef put(byte[] bytes) {
         BlobRef ref = BlobRef.of(bytes);
         try {
+            // Content-MD5 (which every S3-compatible server checks): a body cut short on the way is refused, never
+            // stored under the digest of the whole
             s3.putObject(p -> p.bucket(bucket).key(ref.key()).contentLength((long) bytes.length)
-                    .contentType("application/octet-stream"), RequestBody.fromBytes(bytes));
+                    .contentMD5(md5(bytes)).contentType("application/octet-stream"), RequestBody.fromBytes(bytes));
             return ref;
         } catch (SdkException e) {
             throw failure("store", ref.key(), e);
@@ -110,7 +115,14 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public byte[] get(BlobRef ref) {
         try {
-            return s3.getObjectAsBytes(g -> g.bucket(bucket).key(ref.key())).asByteArray();
+            byte[] bytes = s3.getObjectAsBytes(g -> g.bucket(bucket).key(ref.key())).asByteArray();
+            // The key names the bytes' digest: what comes back is checked against it, so a cut-short or damaged
+            // read is a store failure (retried), never an image that a transformer would call corrupt.
+            if (bytes.length != ref.size() || !BlobRef.of(bytes).sha256().equals(ref.sha256())) {
+                throw new BlobStoreException("the object store returned " + bytes.length + " bytes for '" + ref.key()
+                        + "' in bucket '" + bucket + "' that do not match its digest (" + ref.size() + " bytes)", null);
+            }
+            return bytes;
         } catch (NoSuchKeyException e) {
             throw new BlobNotFoundException(ref.key());
         } catch (SdkException e) {
@@ -177,6 +189,14 @@ public final class S3BlobStore implements BlobStore {
                     .responseCacheControl("public, max-age=31536000, immutable"))).url().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("the SDK presigned a malformed URL", e);
+        }
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has MD5", e);
         }
     }
 

@@ -52,6 +52,20 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void bytesThatDoNotMatchTheirDigestAreAStoreFailureNotAnImage() {
+        String bucket = "b-" + UUID.randomUUID();
+        try (S3BlobStore store = S3BlobStore.open(BlobSettings.s3(server.endpoint(), bucket, S3TestServer.ACCESS_KEY,
+                S3TestServer.SECRET_KEY, 0))) {
+            BlobRef ref = store.put("the bytes that were uploaded".getBytes(StandardCharsets.UTF_8));
+            server.overwrite(bucket, ref.key(), "the bytes that came back".getBytes(StandardCharsets.UTF_8));
+
+            BlobStoreException e = assertThrows(BlobStoreException.class, () -> store.get(ref));
+
+            assertThat(e).hasMessageContaining("do not match its digest");
+        }
+    }
+
+    @Test
     void storingTheSameBytesTwiceKeepsOneObject() {
         try (S3BlobStore store = freshStore()) {
             byte[] bytes = new byte[100_000];

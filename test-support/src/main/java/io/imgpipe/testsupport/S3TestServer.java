@@ -73,6 +73,12 @@ public final class S3TestServer implements AutoCloseable {
         return store.countBlobs(bucket);
     }
 
+    /** Replaces an object's bytes straight in the backend, as a faulty disk or a bad copy would. */
+    public void overwrite(String bucket, String key, byte[] bytes) {
+        var store = context.getBlobStore();
+        store.putBlob(bucket, store.blobBuilder(key).payload(bytes).contentLength(bytes.length).build());
+    }
+
     @Override
     public void close() throws Exception {
         pause();
