@@ -222,11 +222,16 @@ public final class ImageArchive {
         return ids;
     }
 
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
     private boolean insert(String imageId, String sql, Binder binder) throws SQLException {
+        return insert(dataSource, imageId, sql, binder);
+    }
+
+    /** One idempotent insert of an image's row, under the image's lock (also {@link VariantArchive}'s). */
+    static boolean insert(DataSource dataSource, String imageId, String sql, Binder binder) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {

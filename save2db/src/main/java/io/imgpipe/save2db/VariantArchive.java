@@ -173,23 +173,7 @@ public final class VariantArchive {
         }
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private boolean insert(String imageId, String sql, Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ImageArchive.lock(c, imageId);
-                binder.bind(ps);
-                boolean inserted = ps.executeUpdate() == 1;
-                c.commit();
-                return inserted;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+    private boolean insert(String imageId, String sql, ImageArchive.Binder binder) throws SQLException {
+        return ImageArchive.insert(dataSource, imageId, sql, binder);
     }
 }
